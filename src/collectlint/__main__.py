@@ -1,0 +1,3 @@
+from collectlint.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,146 @@
+"""The data that flows through the pipeline: Document → Finding → Report.
+
+All offsets are code-point offsets into `Document.text`, never bytes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Speaker = Literal["collector", "borrower", "unknown"]
+Channel = Literal["call", "sms", "wechat", "letter", "unknown"]
+Severity = Literal["error", "warning", "info"]
+Status = Literal["ok", "error"]
+
+CATEGORIES: dict[str, str] = {
+    "threat_violence": "暴力威胁",
+    "intimidation": "恐吓",
+    "harassment": "骚扰",
+    "insult": "侮辱",
+    "impersonation": "冒充",
+    "false_legal": "虚假法律后果",
+    "third_party": "第三方催收",
+    "privacy_exposure": "曝光隐私",
+    "fee_abuse": "不当收费",
+    "identity": "身份不明",
+}
+Category = Literal[
+    "threat_violence",
+    "intimidation",
+    "harassment",
+    "insult",
+    "impersonation",
+    "false_legal",
+    "third_party",
+    "privacy_exposure",
+    "fee_abuse",
+    "identity",
+]
+
+SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
+
+
+class Utterance(BaseModel):
+    """One turn (or one message) inside a document: `text == document.text[start:end]`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    index: int
+    speaker: Speaker
+    start: int
+    end: int
+    text: str
+    line: int = Field(description="1-based line of `start` in the document text")
+    time: str | None = None
+
+
+class Document(BaseModel):
+    """One call transcript or message, already split into utterances."""
+
+    id: str
+    source: str
+    text: str
+    channel: Channel = "unknown"
+    utterances: list[Utterance] = Field(default_factory=list)
+    sent_at: str | None = None
+    debtor_id: str | None = None
+    collector_id: str | None = None
+    metadata: dict[str, Any] = Field(default_factory=dict)
+    # Set by a reader that could not read this document; it is reported, not scanned.
+    error: str | None = None
+
+
+class LegalBasis(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    law: str
+    article: str = ""
+
+
+class Response(BaseModel):
+    """Advice to the borrower, based on a section of the negotiation guide (or practical)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    section: str | None = None
+    title: str
+    advice: str
+
+
+class Finding(BaseModel):
+    rule_id: str
+    category: Category
+    severity: Severity
+    message: str
+    match: str
+    start: int
+    end: int
+    line: int
+    column: int
+    utterance: int
+    speaker: Speaker
+    legal_basis: list[LegalBasis] = Field(default_factory=list)
+    responses: list[Response] = Field(default_factory=list)
+
+
+class DocumentResult(BaseModel):
+    id: str
+    source: str
+    channel: str
+    status: Status = "ok"
+    error: str | None = None
+    findings: list[Finding] = Field(default_factory=list)
+    metadata: dict[str, Any] = Field(default_factory=dict)
+    # The original text, for formatters that show context; not part of the JSON contract.
+    text: str = Field(default="", exclude=True)
+
+
+class Report(BaseModel):
+    tool_version: str
+    documents: list[DocumentResult] = Field(default_factory=list)
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for d in self.documents for f in d.findings]
+
+    def summary(self) -> dict[str, Any]:
+        findings = self.findings
+        return {
+            "documents": len(self.documents),
+            "documents_with_findings": sum(1 for d in self.documents if d.findings),
+            "documents_with_errors": sum(1 for d in self.documents if d.status == "error"),
+            "findings": len(findings),
+            "by_severity": dict(Counter(f.severity for f in findings)),
+            "by_category": dict(Counter(f.category for f in findings)),
+            "by_rule": dict(Counter(f.rule_id for f in findings).most_common()),
+        }
+
+    def max_severity(self) -> str | None:
+        ranks = [SEVERITY_RANK[f.severity] for f in self.findings]
+        if not ranks:
+            return None
+        return {v: k for k, v in SEVERITY_RANK.items()}[max(ranks)]

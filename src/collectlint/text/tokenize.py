@@ -1,0 +1,95 @@
+"""Word segmentation with a private jieba tokenizer.
+
+jieba's module-level functions share one global tokenizer; loading a user
+dictionary there would leak into every other user of jieba in the process.
+Each `Tokenizer` owns its own `jieba.Tokenizer`, initialised on first use so
+that a scan that never needs tokens never pays for the dictionary.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import jieba
+
+# jieba logs dictionary loads, and a failed cache write with a traceback, on its own
+# handler; neither is the user's business (a missing cache only costs start-up time).
+jieba.setLogLevel(logging.CRITICAL)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str
+    start: int  # code-point offsets into the text that was tokenized
+    end: int
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "collectlint"
+
+
+class Tokenizer:
+    def __init__(self, user_dicts: tuple[Path, ...] = ()) -> None:
+        self._user_dicts = user_dicts
+        self._jieba: jieba.Tokenizer | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def loaded(self) -> bool:
+        return self._jieba is not None
+
+    def _load(self) -> jieba.Tokenizer:
+        with self._lock:
+            if self._jieba is None:
+                tok = jieba.Tokenizer()
+                # A cache file of our own instead of the shared one in the temp dir.
+                # If the folder cannot be created jieba simply skips writing the cache.
+                directory = cache_dir()
+                try:
+                    directory.mkdir(parents=True, exist_ok=True)
+                except OSError:
+                    pass
+                tok.tmp_dir = str(directory)
+                tok.cache_file = "jieba.cache"
+                tok.initialize()
+                for path in self._user_dicts:
+                    _load_user_dict(tok, path)
+                self._jieba = tok
+            return self._jieba
+
+    def tokenize(self, text: str) -> list[Token]:
+        """Tokens covering `text`. HMM is off: unknown words stay single characters,
+        which keeps segmentation predictable for keyword rules."""
+        if not text:
+            return []
+        tok = self._load()
+        return [Token(w, s, e) for w, s, e in tok.tokenize(text, HMM=False)]
+
+
+def _load_user_dict(tok: jieba.Tokenizer, path: Path) -> None:
+    """jieba's user-dictionary format (`word [freq] [tag]`), plus `#` comments.
+
+    A frequency of 0 removes a word from this tokenizer only: jieba fuses some
+    pronoun phrases into one token (给你, 你家), which hides the words our rules look
+    for (打给/你, 你/家人). jieba's own loader would also register such words in a
+    module-global table, so they are removed here directly.
+    """
+    for raw in path.read_text(encoding="utf-8-sig").splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        parts = line.split()
+        word = parts[0]
+        freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+        tag = parts[2] if len(parts) > 2 else (parts[1] if len(parts) > 1 and freq is None else None)
+        if freq == 0:
+            if tok.FREQ.get(word):
+                tok.total -= tok.FREQ[word]
+                tok.FREQ[word] = 0  # present as a prefix, never chosen as a word
+            continue
+        tok.add_word(word, freq, tag)
