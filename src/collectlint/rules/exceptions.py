@@ -1,0 +1,60 @@
+"""Exceptions that silence a match: a negator just before it, or a lawful phrasing around it."""
+
+from __future__ import annotations
+
+from collectlint.rules.matchers.base import CLAUSE_END, Hit, MatchContext, normalize_term
+from collectlint.rules.matchers.regex import compile_pattern
+from collectlint.rules.schema import Exceptions
+
+
+class ExceptionChecker:
+    def __init__(self, spec: Exceptions) -> None:
+        self.negation = spec.negation
+        self.window = spec.window
+        self.negators = frozenset(normalize_term(n) for n in spec.negators)
+        self._longest = max((len(n) for n in self.negators), default=0)
+        self.breakers = tuple(normalize_term(b) for b in spec.breakers)
+        self.stops = frozenset(normalize_term(s) for s in spec.stops)
+        self.phrases = tuple(normalize_term(p) for p in spec.phrases)
+        self.patterns = tuple(compile_pattern(p) for p in spec.patterns)
+
+    def silences(self, ctx: MatchContext, hit: Hit) -> bool:
+        return self._lawful_phrase_near(ctx, hit) or (self.negation and self._negated(ctx, hit))
+
+    def _lawful_phrase_near(self, ctx: MatchContext, hit: Hit) -> bool:
+        if not self.phrases and not self.patterns:
+            return False
+        s, e = ctx.sentence_bounds(hit.start, hit.end)
+        sentence = ctx.text[s:e]
+        if any(p in sentence for p in self.phrases):
+            return True
+        return any(p.search(sentence, timeout=1.0) for p in self.patterns)
+
+    def _negated(self, ctx: MatchContext, hit: Hit) -> bool:
+        """A negator token between the terms of the match or within `window` tokens before
+        it, in the same clause, with no conditional connective (就, 的话, 否则 …) in between."""
+        tokens = ctx.tokens
+        first = ctx.token_index_at(hit.start)
+        scan: list[int] = []
+        if hit.inner is not None:
+            lo, hi = ctx.token_index_at(hit.inner[0]), ctx.token_index_at(hit.inner[1] - 1)
+            scan.extend(range(hi, lo - 1, -1))
+        scan.extend(range(first - 1, max(-1, first - 1 - self.window), -1))
+        for i in scan:
+            word = tokens[i].text
+            if word in self.stops or any(ch in CLAUSE_END for ch in word):
+                return False
+            if self._negator_at(ctx, i):
+                following = ctx.text[tokens[i].start : tokens[i].start + 8]
+                return not any(following.startswith(b) for b in self.breakers)
+        return False
+
+    def _negator_at(self, ctx: MatchContext, i: int) -> bool:
+        """A negator starts at token i. jieba sometimes glues a negator's end to the next
+        word (不/建议您), so a negator of two or more characters needs only to start on the
+        token; a one-character negator (别) must be the whole token, or 别人 would count."""
+        token = ctx.tokens[i]
+        if token.text in self.negators:
+            return True
+        rest = ctx.text[token.start : token.start + self._longest]
+        return any(len(n) > 1 and rest.startswith(n) for n in self.negators)

@@ -1,0 +1,167 @@
+"""Load rule packs: YAML rule files, a responses file and jieba user dictionaries.
+
+Everything is validated and compiled here, once; a problem anywhere stops the
+load with one `path:line: rule ID: what is wrong` line per problem.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import regex
+from pydantic import TypeAdapter, ValidationError
+
+from collectlint.errors import RuleFileError, RuleFileErrors
+from collectlint.models import CATEGORIES, LegalBasis, Response
+from collectlint.respond import ResponseBook, load_responses
+from collectlint.rules.exceptions import ExceptionChecker
+from collectlint.rules.matchers import Matcher, compile_matcher
+from collectlint.rules.schema import RuleSpec
+from collectlint.rules.yamlsource import YamlSource
+
+REGEX_TIMEOUT_SECONDS = 1.0
+_RULE_ADAPTER: TypeAdapter[RuleSpec] = TypeAdapter(RuleSpec)
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    spec: RuleSpec
+    matcher: Matcher
+    exceptions: ExceptionChecker
+    responses: tuple[Response, ...]
+    path: Path
+    line: int | None
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def legal_basis(self) -> tuple[LegalBasis, ...]:
+        return self.spec.legal_basis
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    rules: tuple[CompiledRule, ...]
+    responses: ResponseBook
+    user_dicts: tuple[Path, ...]
+
+    def get(self, key: str) -> CompiledRule | None:
+        for rule in self.rules:
+            if key in (rule.spec.id, rule.spec.name):
+                return rule
+        return None
+
+    def filtered(self, select: Sequence[str] = (), ignore: Sequence[str] = ()) -> RuleSet:
+        """Keep rules named by id, name or category in `select` (all when empty), minus `ignore`."""
+        known = {k for r in self.rules for k in (r.spec.id, r.spec.name, r.spec.category)}
+        unknown = [k for k in (*select, *ignore) if k not in known]
+        if unknown:
+            raise RuleFileErrors([RuleFileError("--select/--ignore", f"unknown rule or category {k!r}")
+                                  for k in unknown])
+
+        def named(rule: CompiledRule, keys: Sequence[str]) -> bool:
+            return bool({rule.spec.id, rule.spec.name, rule.spec.category} & set(keys))
+
+        kept = tuple(
+            r for r in self.rules if (not select or named(r, select)) and not named(r, ignore)
+        )
+        return RuleSet(kept, self.responses, self.user_dicts)
+
+
+def builtin_rules_dir() -> Path:
+    """The shipped pack: inside the installed package, or `rules/` of a source checkout."""
+    packaged = Path(str(resources.files("collectlint"))) / "builtin_rules"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[3] / "rules"
+
+
+def load_rule_pack(dirs: Iterable[Path]) -> RuleSet:
+    errors: list[RuleFileError] = []
+    rule_sources: list[YamlSource] = []
+    responses = ResponseBook({})
+    user_dicts: list[Path] = []
+    for directory in dirs:
+        if not directory.is_dir():
+            raise RuleFileErrors([RuleFileError(directory, "rule directory not found")])
+        for path in sorted(directory.rglob("*")):
+            if path.suffix in (".yaml", ".yml"):
+                try:
+                    source = YamlSource.read(path)
+                    if isinstance(source.data, dict) and "responses" in source.data:
+                        responses = responses.merged(load_responses(path))
+                    else:
+                        rule_sources.append(source)
+                except RuleFileError as exc:
+                    errors.append(exc)
+            elif path.suffix == ".txt" and path.stem.startswith("userdict"):
+                user_dicts.append(path)
+
+    rules: list[CompiledRule] = []
+    seen: dict[str, str] = {}
+    for source in rule_sources:
+        for rule in _rules_of(source, responses, errors):
+            where = f"{source.path}:{rule.line}"
+            if rule.id in seen:
+                errors.append(RuleFileError(source.path, f"duplicate id, first defined at {seen[rule.id]}",
+                                            line=rule.line, rule_id=rule.id))
+                continue
+            seen[rule.id] = where
+            rules.append(rule)
+    if errors:
+        raise RuleFileErrors(errors)
+    return RuleSet(tuple(rules), responses, tuple(user_dicts))
+
+
+def _rules_of(
+    source: YamlSource, responses: ResponseBook, errors: list[RuleFileError]
+) -> list[CompiledRule]:
+    data = source.data
+    if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+        errors.append(RuleFileError(source.path, "expected a mapping with a `rules:` list", line=1))
+        return []
+    extra = sorted(set(data) - {"rules"})
+    if extra:
+        errors.append(RuleFileError(source.path, f"unknown top-level key(s): {', '.join(map(str, extra))}",
+                                    line=source.line_of((extra[0],))))
+    compiled = []
+    for i, item in enumerate(data["rules"]):
+        rule_id = item.get("id") if isinstance(item, dict) else None
+        line = source.line_of(("rules", i))
+        try:
+            spec = _RULE_ADAPTER.validate_python(item)
+        except ValidationError as exc:
+            kind = item.get("kind") if isinstance(item, dict) else None
+            for err in exc.errors():
+                loc = [p for p in err["loc"] if p != kind] if kind else list(err["loc"])
+                field = ".".join(map(str, loc)) or "rule"
+                errors.append(RuleFileError(source.path, f"{field}: {err['msg']}",
+                                            line=source.line_of(("rules", i, *loc)), rule_id=rule_id))
+            continue
+        problems = _check_references(spec, responses)
+        try:
+            matcher = compile_matcher(spec, REGEX_TIMEOUT_SECONDS)
+            exceptions = ExceptionChecker(spec.exceptions)
+        except regex.error as exc:
+            problems.append(f"invalid regular expression: {exc}")
+        for problem in problems:
+            errors.append(RuleFileError(source.path, problem, line=line, rule_id=spec.id))
+        if problems:
+            continue
+        compiled.append(CompiledRule(
+            spec=spec, matcher=matcher, exceptions=exceptions,
+            responses=tuple(responses[r] for r in spec.responses), path=source.path, line=line,
+        ))
+    return compiled
+
+
+def _check_references(spec: RuleSpec, responses: ResponseBook) -> list[str]:
+    problems = [f"unknown response id {r!r}" for r in spec.responses if r not in responses]
+    if spec.category not in CATEGORIES:  # guarded by the schema too; kept for clarity of errors
+        problems.append(f"unknown category {spec.category!r}")
+    return problems

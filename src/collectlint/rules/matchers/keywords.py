@@ -1,0 +1,23 @@
+"""`kind: keywords` — any of a list of terms, aligned with jieba token boundaries.
+
+Han text has no word boundaries for `\\b`; a token boundary is the Chinese
+equivalent: 上门 matches 明天上门 but not a word that merely contains the two characters.
+"""
+
+from __future__ import annotations
+
+from collectlint.rules.matchers.base import Hit, MatchContext, normalize_term
+
+
+class KeywordsMatcher:
+    def __init__(self, terms: tuple[str, ...]) -> None:
+        self.terms = tuple(dict.fromkeys(normalize_term(t) for t in terms))
+
+    def find(self, ctx: MatchContext) -> list[Hit]:
+        hits = []
+        for term in self.terms:
+            if term not in ctx.text:  # cheap test before tokenizing
+                continue
+            for first, last in ctx.term_hits(term):
+                hits.append(ctx.token_span_to_hit(first, last))
+        return hits

@@ -1,0 +1,40 @@
+"""`kind: regex` — a pattern of the `regex` package, with a time limit per search."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import regex
+
+from collectlint.rules.matchers.base import Hit, MatchContext
+
+
+def compile_pattern(pattern: str) -> regex.Pattern[str]:
+    """Patterns run on normalized text, so they are normalized the same way: NFKC turns
+    full-width punctuation (，！？) into ASCII, and matching ignores ASCII case."""
+    return regex.compile(unicodedata.normalize("NFKC", pattern), regex.IGNORECASE)
+
+
+class RegexTimeout(Exception):
+    """A pattern took longer than the limit on one utterance."""
+
+
+class RegexMatcher:
+    def __init__(self, pattern: str, token_aligned: bool, timeout: float) -> None:
+        self.pattern = compile_pattern(pattern)
+        self.token_aligned = token_aligned
+        self.timeout = timeout
+
+    def find(self, ctx: MatchContext) -> list[Hit]:
+        hits = []
+        try:
+            for m in self.pattern.finditer(ctx.text, timeout=self.timeout):
+                start, end = m.span()
+                if end <= start:
+                    continue
+                if self.token_aligned and not (ctx.is_boundary(start) and ctx.is_boundary(end)):
+                    continue
+                hits.append(Hit(start, end))
+        except TimeoutError as exc:
+            raise RegexTimeout(str(exc)) from exc
+        return hits

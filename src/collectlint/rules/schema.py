@@ -1,0 +1,116 @@
+"""The rule-file format, as pydantic models. A rule is data: one matcher `kind`
+plus metadata (category, severity, legal basis, responses, examples)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from collectlint.models import Category, Channel, LegalBasis, Severity, Speaker
+
+# Words that, standing just before a trigger, turn it into a denial or a prohibition:
+# 我们不会上门, 按规定不能联系您的家人, 没有立案.
+DEFAULT_NEGATORS = (
+    "不会", "不要", "没有", "不能", "不可以", "不可能", "别", "不用", "无需", "不必",
+    "不得", "禁止", "严禁", "绝不", "决不", "从不", "从来不", "并不", "并非", "不是",
+    "不存在", "不涉及", "无权", "不建议", "不鼓励", "切勿", "请勿", "不允许", "避免", "防止", "谨防",
+)
+# The search for a negator stops at a conditional connective: in 你没有还款就抓你 the
+# negation belongs to the condition, not to the threat.
+DEFAULT_NEGATION_STOPS = ("就", "的话", "那", "那么", "否则", "不然", "要不然", "便", "则", "才")
+# Negators that open a threat instead of a denial: 别怪我们上门, 不要以为我们不敢.
+DEFAULT_NEGATION_BREAKERS = ("别怪", "不要怪", "别以为", "不要以为", "别说", "没有好下场", "别逼")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Scope(_Strict):
+    speakers: tuple[Speaker, ...] = ("collector", "unknown")
+    channels: tuple[Channel, ...] | None = Field(
+        default=None, description="channels the rule applies to; all when omitted"
+    )
+
+
+class Exceptions(_Strict):
+    negation: bool = Field(default=True, description="a negator shortly before the match silences it")
+    negators: tuple[str, ...] = DEFAULT_NEGATORS
+    breakers: tuple[str, ...] = DEFAULT_NEGATION_BREAKERS
+    stops: tuple[str, ...] = DEFAULT_NEGATION_STOPS
+    window: int = Field(default=4, ge=1, le=20, description="tokens before the match searched for a negator")
+    phrases: tuple[str, ...] = Field(
+        default=(), description="lawful phrasings: when one occurs in the sentence of the match, it is silent"
+    )
+    patterns: tuple[str, ...] = Field(default=(), description="like phrases, as regular expressions")
+
+
+class Examples(_Strict):
+    match: tuple[str, ...] = Field(min_length=1)
+    no_match: tuple[str, ...] = Field(min_length=1)
+
+
+class RuleBase(_Strict):
+    id: str = Field(pattern=r"^[A-Z]{2}\d{3}$")
+    name: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    category: Category
+    severity: Severity
+    message: str = Field(min_length=1)
+    description: str = ""
+    legal_basis: tuple[LegalBasis, ...] = Field(min_length=1)
+    responses: tuple[str, ...] = Field(min_length=1)
+    scope: Scope = Scope()
+    exceptions: Exceptions = Exceptions()
+    examples: Examples
+
+
+def _non_empty_terms(terms: tuple[str, ...]) -> tuple[str, ...]:
+    for term in terms:
+        if not term.strip():
+            raise ValueError("empty term")
+    return terms
+
+
+class KeywordsRule(RuleBase):
+    """Any of the terms, aligned with jieba token boundaries (a term may span several tokens)."""
+
+    kind: Literal["keywords"]
+    terms: tuple[str, ...] = Field(min_length=1)
+
+    _check_terms = field_validator("terms")(_non_empty_terms)
+
+
+class RegexRule(RuleBase):
+    """A regular expression (the `regex` package) over the normalized text of one utterance."""
+
+    kind: Literal["regex"]
+    pattern: str = Field(min_length=1)
+    token_aligned: bool = Field(
+        default=False, description="the match must start and end on jieba token boundaries"
+    )
+
+
+class ProximityRule(RuleBase):
+    """One term of every group within a window of `within` tokens, in one sentence."""
+
+    kind: Literal["proximity"]
+    groups: tuple[tuple[str, ...], ...] = Field(min_length=2)
+    within: int = Field(default=8, ge=2, le=40)
+    ordered: bool = Field(default=False, description="groups must occur in the order given")
+
+    @field_validator("groups")
+    @classmethod
+    def _check_groups(cls, groups: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
+        for group in groups:
+            if not group:
+                raise ValueError("empty group")
+            _non_empty_terms(group)
+        return groups
+
+
+RuleSpec = Annotated[KeywordsRule | RegexRule | ProximityRule, Field(discriminator="kind")]
+
+
+class RuleFile(_Strict):
+    rules: tuple[RuleSpec, ...] = Field(min_length=1)
