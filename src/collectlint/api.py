@@ -1,0 +1,92 @@
+"""Orchestrates scans. The only module the CLI calls; it prints nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from collectlint import __version__
+from collectlint.engine import RuleTimeout, scan_document
+from collectlint.io.readers import DocumentReader
+from collectlint.io.transcript import TranscriptParser
+from collectlint.models import Document, DocumentResult, Report, Speaker
+from collectlint.rules.loader import RuleSet, builtin_rules_dir, load_rule_pack
+from collectlint.text.tokenize import Tokenizer
+
+
+class Linter:
+    """Rules and the tokenizer are loaded once per Linter and reused for every document.
+
+    `rules`: None for the shipped pack, a directory, a list of directories, or a RuleSet.
+    `builtin`: with `rules` given as directories, also load the shipped pack (default).
+    """
+
+    def __init__(
+        self,
+        rules: RuleSet | str | Path | Sequence[str | Path] | None = None,
+        *,
+        builtin: bool = True,
+        select: Sequence[str] = (),
+        ignore: Sequence[str] = (),
+        exhaustive: bool = False,
+        speaker_labels: dict[str, Speaker] | None = None,
+    ) -> None:
+        if isinstance(rules, RuleSet):
+            ruleset = rules
+        else:
+            dirs = [] if rules is None else [rules] if isinstance(rules, (str, Path)) else list(rules)
+            paths = [Path(d) for d in dirs]
+            if builtin or not paths:
+                paths.insert(0, builtin_rules_dir())
+            ruleset = load_rule_pack(paths)
+        self.ruleset = ruleset.filtered(select, ignore) if (select or ignore) else ruleset
+        self.exhaustive = exhaustive
+        self.tokenizer = Tokenizer(self.ruleset.user_dicts)
+        self.reader = DocumentReader(TranscriptParser(speaker_labels))
+
+    def scan_document(self, document: Document) -> DocumentResult:
+        passthrough = {k: getattr(document, k) for k in ("sent_at", "debtor_id", "collector_id")
+                       if getattr(document, k) is not None}
+        result = DocumentResult(id=document.id, source=document.source, channel=document.channel,
+                                metadata={**passthrough, **document.metadata}, text=document.text)
+        if document.error is not None:
+            result.status, result.error = "error", document.error
+            return result
+        try:
+            result.findings = scan_document(document, self.ruleset, self.tokenizer)
+        except RuleTimeout as exc:
+            result.status, result.error = "error", str(exc)
+        return result
+
+    def scan_documents(self, documents: Iterable[Document]) -> Iterator[DocumentResult]:
+        for document in documents:
+            yield self.scan_document(document)
+
+    def scan(self, text: str, **meta: Any) -> Report:
+        """Scan one text (a message or a transcript). `meta`: id, channel, speaker, sent_at, …"""
+        document = self.reader.from_text(text, **meta)
+        return Report(tool_version=__version__, documents=[self.scan_document(document)])
+
+    def scan_paths(self, paths: Iterable[str | Path]) -> Report:
+        documents = self.reader.read_paths(str(p) for p in paths)
+        return Report(tool_version=__version__, documents=list(self.scan_documents(documents)))
+
+
+_default_linter: Linter | None = None
+
+
+def _linter() -> Linter:
+    global _default_linter
+    if _default_linter is None:
+        _default_linter = Linter()
+    return _default_linter
+
+
+def scan_text(text: str, **meta: Any) -> Report:
+    """Scan one text with the shipped rule pack (loaded once per process)."""
+    return _linter().scan(text, **meta)
+
+
+def scan_paths(paths: Iterable[str | Path]) -> Report:
+    return _linter().scan_paths(paths)

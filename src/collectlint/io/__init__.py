@@ -1,0 +1,1 @@
+"""Readers: bytes on disk (or stdin) → `Document`s. Nothing here matches rules."""

@@ -1,0 +1,63 @@
+"""Split a text into utterances: speaker labels (催收员：, 客户：, A: …) and timestamps
+([00:01:23]) at the start of a line. A text with no labels at all is one speaker's message."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import regex
+
+from collectlint.models import Speaker, Utterance
+
+DEFAULT_SPEAKER_LABELS: dict[str, Speaker] = {
+    **dict.fromkeys(
+        ["催收员", "催收", "坐席", "客服", "催收专员", "专员", "工作人员", "调解员", "业务员", "A", "甲"],
+        "collector",
+    ),
+    **dict.fromkeys(
+        ["客户", "借款人", "用户", "债务人", "本人", "B", "乙", "对方", "接听人", "联系人"], "borrower"
+    ),
+}
+
+_TIMESTAMP = r"(?:\[\s*(?P<t1>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?)\s*\]|(?P<t2>\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,3})?))"
+
+
+def _line_pattern(labels: Mapping[str, Speaker]) -> regex.Pattern[str]:
+    names = "|".join(regex.escape(n) for n in sorted(labels, key=len, reverse=True))
+    return regex.compile(
+        rf"^[ \t\u3000]*(?:{_TIMESTAMP}[ \t\u3000]*)?(?:(?P<label>{names})[ \t\u3000]*[：:][ \t\u3000]*)?"
+        rf"(?:{_TIMESTAMP.replace('t1', 't3').replace('t2', 't4')}[ \t\u3000]*)?"
+    )
+
+
+class TranscriptParser:
+    def __init__(self, labels: Mapping[str, Speaker] | None = None) -> None:
+        self.labels = dict(DEFAULT_SPEAKER_LABELS if labels is None else labels)
+        self._pattern = _line_pattern(self.labels)
+
+    def parse(self, text: str, default_speaker: Speaker = "collector") -> tuple[list[Utterance], bool]:
+        """Utterances of `text`, and whether any line carried a speaker label.
+        `default_speaker` applies when none does; before the first label, the speaker is unknown."""
+        parsed = []
+        offset = 0
+        for number, raw in enumerate(text.split("\n"), start=1):
+            line = raw[:-1] if raw.endswith("\r") else raw
+            m = self._pattern.match(line)
+            label = m.group("label") if m else None
+            time = next((m.group(g) for g in ("t1", "t2", "t3", "t4") if m and m.group(g)), None)
+            body_start = m.end() if m else 0
+            body = line[body_start:].rstrip()
+            parsed.append((number, offset + body_start, body, label, time))
+            offset += len(raw) + 1
+
+        labelled = any(label for *_, label, _ in parsed)
+        utterances: list[Utterance] = []
+        speaker: Speaker = default_speaker if not labelled else "unknown"
+        for number, start, body, label, time in parsed:
+            if label:
+                speaker = self.labels[label]
+            if not body:
+                continue
+            utterances.append(Utterance(index=len(utterances), speaker=speaker, start=start,
+                                        end=start + len(body), text=body, line=number, time=time))
+        return utterances, labelled
