@@ -1,0 +1,103 @@
+"""Matching behaviour a QA reviewer would notice: what fires, what stays silent, where."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from collectlint import scan_text
+
+from .conftest import categories, rule_ids
+
+
+def test_threat_fires_with_offsets_into_the_original(linter):
+    text = "张先生，再不还钱，找人打断你的腿。"
+    report = linter.scan(text)
+    [f] = [f for f in report.findings if f.rule_id == "TV001"]
+    assert text[f.start:f.end] == f.match == "打断你"
+    assert (f.line, f.column) == (1, text.index("打断") + 1)
+    assert f.category == "threat_violence" and f.severity == "error"
+    assert f.legal_basis and f.responses
+
+
+def test_offsets_survive_separators_and_full_width(linter):
+    text = "不还钱就让你去坐-牢，Ｆｕｌｌ"
+    [f] = [f for f in linter.scan(text).findings if f.rule_id == "FL001"]
+    assert f.match == "坐-牢" and text[f.start:f.end] == "坐-牢"
+
+
+@pytest.mark.parametrize("text", [
+    "【XX银行】您的信用卡本期账单已逾期，最低还款额560元，请尽快还款。如已还款请忽略。",
+    "逾期信息将按规定报送征信，请您按时还款。",
+    "协商不成，我司可能依法提起诉讼，由法院依法裁判。",
+    "我们不会上门，也不会联系您的家人。",
+    "逾期不会坐牢，这是民事纠纷，我们可以协商分期。",
+])
+def test_lawful_collection_is_silent(linter, text):
+    assert linter.scan(text).findings == []
+
+
+def test_negation_does_not_reach_across_a_condition(linter):
+    # the 没有 belongs to the condition; the threat stands
+    assert "FL001" in rule_ids(linter.scan("你没有还款就抓你去坐牢"))
+
+
+def test_threat_opened_by_a_negator_is_not_a_denial(linter):
+    assert "IN004" in rule_ids(linter.scan("到时候别怪我们不客气"))
+
+
+def test_borrower_turns_never_yield_collector_findings(linter):
+    text = "客户：你们说要爆我通讯录、让我坐牢，这合法吗？\n催收员：我们不会这样做，请您放心。"
+    assert linter.scan(text).findings == []
+
+
+def test_message_marked_as_borrower_is_silent(linter):
+    assert linter.scan("你等着坐牢吧", speaker="borrower").findings == []
+
+
+def test_scope_by_channel(tmp_path):
+    from collectlint import Linter
+
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "r.yaml").write_text("""
+rules:
+  - id: XX001
+    name: call-only
+    category: identity
+    severity: info
+    kind: keywords
+    terms: [喂]
+    scope: {channels: [call]}
+    message: m
+    legal_basis: [{law: l}]
+    responses: [keep-calm]
+    examples: {match: [喂], no_match: [你好]}
+""", encoding="utf-8")
+    linter = Linter(rules)
+    assert [f.rule_id for f in linter.scan("喂", channel="call").findings] == ["XX001"]
+    assert linter.scan("喂", channel="sms").findings == []
+
+
+def test_proximity_is_gap_tolerant(linter):
+    assert "IN003" in rule_ids(linter.scan("明天就群发给你通讯录里的所有人"))
+
+
+def test_categories_of_a_multi_tactic_call(linter):
+    text = ("坐席：你这个老赖，再不还钱就去你单位找你领导。\n"
+            "客户：我会还的。\n坐席：你的案子已经立案了，等着坐牢吧。")
+    assert categories(linter.scan(text)) >= {"insult", "intimidation", "false_legal"}
+
+
+def test_scan_text_uses_the_shipped_pack():
+    assert {f.category for f in scan_text("不还钱就打断你的腿").findings} == {"threat_violence"}
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(list("你我他不会去坐牢打断腿等着单位家人通讯录，。！ -*\n：客户坐席老赖")
+                                + ["催收员：", "客户：", "\n"]), max_size=40).map("".join)
+       | st.text(max_size=120))
+def test_scanning_never_raises_and_offsets_hold(linter, text):
+    report = linter.scan(text)
+    for f in report.findings:
+        assert text[f.start:f.end] == f.match
+        assert f.start < f.end

@@ -1,0 +1,81 @@
+"""Rule-file problems stop the load with `path:line: rule ID: what is wrong`."""
+
+import pytest
+
+from collectlint.errors import RuleFileErrors
+from collectlint.rules.loader import builtin_rules_dir, load_rule_pack
+
+GOOD = """rules:
+  - id: XX001
+    name: demo
+    category: insult
+    severity: error
+    kind: keywords
+    terms: [老赖]
+    message: m
+    legal_basis: [{law: l, article: a}]
+    responses: [keep-calm]
+    examples: {match: [老赖], no_match: [你好]}
+"""
+
+
+def load(tmp_path, text):
+    (tmp_path / "r.yaml").write_text(text, encoding="utf-8")
+    return load_rule_pack([builtin_rules_dir(), tmp_path])
+
+
+def errors_of(tmp_path, text) -> list[str]:
+    with pytest.raises(RuleFileErrors) as info:
+        load(tmp_path, text)
+    return [str(e) for e in info.value.errors]
+
+
+def test_a_good_rule_file_loads(tmp_path):
+    assert load(tmp_path, GOOD).get("XX001") is not None
+
+
+def test_unknown_field_names_file_line_and_rule(tmp_path):
+    [msg] = errors_of(tmp_path, GOOD.replace("    terms:", "    colour: red\n    terms:"))
+    assert msg.startswith(f"{tmp_path / 'r.yaml'}:7: rule XX001: colour")
+
+
+def test_unknown_kind_and_category(tmp_path):
+    msgs = errors_of(tmp_path, GOOD.replace("kind: keywords", "kind: magic"))
+    assert any("XX001" in m and "kind" in m for m in msgs)
+    msgs = errors_of(tmp_path, GOOD.replace("category: insult", "category: rudeness"))
+    assert any(":4: rule XX001: category" in m for m in msgs)
+
+
+def test_bad_regex(tmp_path):
+    text = GOOD.replace("kind: keywords\n    terms: [老赖]", "kind: regex\n    pattern: '(老赖'")
+    [msg] = errors_of(tmp_path, text)
+    assert "rule XX001: invalid regular expression" in msg
+
+
+def test_duplicate_id_across_files(tmp_path):
+    (tmp_path / "a.yaml").write_text(GOOD, encoding="utf-8")
+    msgs = errors_of(tmp_path, GOOD)
+    assert any("duplicate id" in m and "XX001" in m for m in msgs)
+
+
+def test_unknown_response_id(tmp_path):
+    [msg] = errors_of(tmp_path, GOOD.replace("[keep-calm]", "[no-such-advice]"))
+    assert "unknown response id 'no-such-advice'" in msg
+
+
+def test_malformed_yaml_names_the_line(tmp_path):
+    [msg] = errors_of(tmp_path, GOOD.replace("    terms: [老赖]", "    terms: [老赖"))
+    assert msg.startswith(str(tmp_path / "r.yaml") + ":") and "invalid YAML" in msg
+
+
+def test_duplicate_key(tmp_path):
+    [msg] = errors_of(tmp_path, GOOD.replace("    severity: error", "    severity: error\n    severity: info"))
+    assert "duplicate key 'severity'" in msg
+
+
+def test_every_problem_is_reported_not_just_the_first(tmp_path):
+    two = GOOD + GOOD.replace("XX001", "XX002").replace("kind: keywords", "kind: nope").replace(
+        "rules:\n", "")
+    two = two.replace("severity: error", "severity: fatal", 1)
+    msgs = errors_of(tmp_path, two)
+    assert any("XX001" in m for m in msgs) and any("XX002" in m for m in msgs)

@@ -1,0 +1,83 @@
+import json
+
+from collectlint.io.encoding import decode
+from collectlint.io.readers import DocumentReader
+from collectlint.io.transcript import TranscriptParser
+
+
+def test_labels_and_timestamps_give_speakers_and_offsets():
+    text = "[00:00:02] 坐席：喂，是王先生吗？\n客户：是我。\n00:01:05 催收员：请尽快还款"
+    utterances, labelled = TranscriptParser().parse(text)
+    assert labelled
+    assert [u.speaker for u in utterances] == ["collector", "borrower", "collector"]
+    assert [u.time for u in utterances] == ["00:00:02", None, "00:01:05"]
+    for u in utterances:
+        assert text[u.start:u.end] == u.text
+    assert utterances[0].text == "喂，是王先生吗？"
+    assert [u.line for u in utterances] == [1, 2, 3]
+
+
+def test_unlabelled_lines_continue_the_previous_speaker():
+    utterances, _ = TranscriptParser().parse("客户：我没钱\n真的没钱\n坐席：理解")
+    assert [u.speaker for u in utterances] == ["borrower", "borrower", "collector"]
+
+
+def test_no_labels_means_one_message_of_the_default_speaker():
+    utterances, labelled = TranscriptParser().parse("您的账单已逾期。\n请尽快还款。")
+    assert not labelled
+    assert {u.speaker for u in utterances} == {"collector"}
+
+
+def test_custom_label_map():
+    parser = TranscriptParser({"AI": "collector", "客人": "borrower"})
+    utterances, _ = parser.parse("AI：您好\n客人：你好")
+    assert [u.speaker for u in utterances] == ["collector", "borrower"]
+
+
+def test_decode_utf8_bom_and_gb18030():
+    text = "还款提醒：您已逾期"
+    assert decode(b"\xef\xbb\xbf" + text.encode()) == text
+    assert decode(text.encode("gb18030")) == text
+    assert decode(text.encode("gbk")) == text
+
+
+def test_jsonl_records_keep_ids_order_and_metadata(tmp_path):
+    path = tmp_path / "batch.jsonl"
+    rows = [
+        {"id": "a", "text": "你好", "channel": "sms", "collector_id": "C1", "campaign": "M1"},
+        {"text": "第二条"},
+        {"id": 7, "text": "催收员：请还款\n客户：好", "speaker": "unknown"},
+    ]
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    docs = list(DocumentReader().read_file(path))
+    assert [d.id for d in docs] == ["a", f"{path}:2", "7"]
+    assert docs[0].collector_id == "C1" and docs[0].metadata == {"campaign": "M1"}
+    assert docs[2].channel == "call"
+    assert [u.speaker for u in docs[2].utterances] == ["collector", "borrower"]
+
+
+def test_bad_jsonl_lines_become_error_documents_and_the_rest_is_read(tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"id": "ok", "text": "你好"}\nnot json\n{"id": "x"}\n[1]\n{"text": "末尾"}\n',
+                    encoding="utf-8")
+    docs = list(DocumentReader().read_file(path))
+    assert len(docs) == 5
+    assert [d.error is None for d in docs] == [True, False, False, False, True]
+    assert "invalid JSON" in docs[1].error
+    assert docs[2].id == "x" and "text" in docs[2].error
+
+
+def test_directories_are_read_recursively_in_order(tmp_path):
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "2.txt").write_text("二", encoding="utf-8")
+    (tmp_path / "1.txt").write_text("一", encoding="utf-8")
+    (tmp_path / "skip.bin").write_bytes(b"\x00\x01")
+    docs = list(DocumentReader().read_paths([str(tmp_path)]))
+    assert [d.text for d in docs] == ["一", "二"]
+
+
+def test_binary_and_missing_files_are_error_documents(tmp_path):
+    binary = tmp_path / "x.txt"
+    binary.write_bytes(b"\x00\xff\x00")
+    docs = list(DocumentReader().read_paths([str(binary), str(tmp_path / "missing.txt")]))
+    assert [d.error for d in docs] == ["binary content (NUL bytes); expected text", "no such file"]
