@@ -17,6 +17,8 @@ from pathlib import Path
 from collectlint import __version__
 from collectlint.api import Linter
 from collectlint.errors import CollectlintError
+from collectlint.evaluate import evaluate
+from collectlint.evaluate import render as render_evaluation
 from collectlint.formatters import FORMATTERS
 from collectlint.models import CATEGORIES, SEVERITY_RANK, Report
 from collectlint.rules.selftest import run_examples
@@ -71,6 +73,13 @@ def build_parser() -> argparse.ArgumentParser:
     test_rules = sub.add_parser("test-rules", help="run the examples embedded in rule files")
     test_rules.add_argument("dirs", nargs="*", metavar="DIR",
                             help="rule directories to test (default: the shipped pack)")
+    ev = sub.add_parser("eval", help="precision and recall against a labelled JSONL corpus")
+    ev.add_argument("corpus", nargs="+", metavar="CORPUS.jsonl")
+    ev.add_argument("--min-severity", choices=["info", "warning", "error"], default="warning",
+                    help="lowest severity that counts as flagging a document (default: warning)")
+    ev.add_argument("--show", type=int, default=20, metavar="N",
+                    help="list at most N false positives and N misses per corpus (default: 20)")
+    rule_options(ev)
     return parser
 
 
@@ -167,7 +176,16 @@ def _cmd_test_rules(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if failures else EXIT_OK
 
 
-COMMANDS = {"scan": _cmd_scan, "rules": _cmd_rules, "explain": _cmd_explain, "test-rules": _cmd_test_rules}
+def _cmd_eval(args: argparse.Namespace) -> int:
+    linter = _linter(args)
+    for corpus in args.corpus:
+        result = evaluate(linter, Path(corpus), args.min_severity)
+        print(render_evaluation(result, corpus, args.show))
+    return EXIT_OK
+
+
+COMMANDS = {"scan": _cmd_scan, "rules": _cmd_rules, "explain": _cmd_explain, "test-rules": _cmd_test_rules,
+            "eval": _cmd_eval}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
