@@ -49,7 +49,8 @@ class Linter:
         passthrough = {k: getattr(document, k) for k in ("sent_at", "debtor_id", "collector_id")
                        if getattr(document, k) is not None}
         result = DocumentResult(id=document.id, source=document.source, channel=document.channel,
-                                metadata={**passthrough, **document.metadata}, text=document.text)
+                                metadata={**passthrough, **document.metadata}, text=document.text,
+                                utterances=document.utterances)
         if document.error is not None:
             result.status, result.error = "error", document.error
             return result
@@ -68,9 +69,12 @@ class Linter:
         document = self.reader.from_text(text, **meta)
         return Report(tool_version=__version__, documents=[self.scan_document(document)])
 
+    def iter_paths(self, paths: Iterable[str | Path]) -> Iterator[DocumentResult]:
+        """Results one document at a time, in input order: for batches of any size."""
+        return self.scan_documents(self.reader.read_paths(str(p) for p in paths))
+
     def scan_paths(self, paths: Iterable[str | Path]) -> Report:
-        documents = self.reader.read_paths(str(p) for p in paths)
-        return Report(tool_version=__version__, documents=list(self.scan_documents(documents)))
+        return Report(tool_version=__version__, documents=list(self.iter_paths(paths)))
 
 
 _default_linter: Linter | None = None

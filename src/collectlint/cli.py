@@ -12,6 +12,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Sequence
+from typing import TextIO
 from pathlib import Path
 
 from collectlint import __version__
@@ -20,7 +21,7 @@ from collectlint.errors import CollectlintError
 from collectlint.evaluate import evaluate
 from collectlint.evaluate import render as render_evaluation
 from collectlint.formatters import FORMATTERS
-from collectlint.models import CATEGORIES, SEVERITY_RANK, Report
+from collectlint.models import CATEGORIES, SEVERITY_RANK, Summary
 from collectlint.rules.selftest import run_examples
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -87,47 +88,59 @@ def _linter(args: argparse.Namespace, **kwargs) -> Linter:
     return Linter(args.rules, builtin=not args.no_builtin_rules, **kwargs)
 
 
-def _write(text: str, output: str | None) -> None:
-    if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    target = Path(output)
-    # Write beside the target and rename, so an interrupted run never leaves half a report.
-    fd, tmp = tempfile.mkstemp(dir=target.parent if str(target.parent) else ".", prefix=f".{target.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+class _Output:
+    """stdout, or a file written beside the target and renamed into place at the end,
+    so an interrupted run never leaves half a report."""
 
+    def __init__(self, path: str | None) -> None:
+        self.path = Path(path) if path else None
+        self._tmp: Path | None = None
 
-def _exit_code(report: Report, fail_on: str) -> int:
-    if any(d.status == "error" for d in report.documents):
-        return EXIT_ERROR
-    worst = report.max_severity()
-    if worst is not None and SEVERITY_RANK[worst] >= SEVERITY_RANK[fail_on]:
-        return EXIT_FINDINGS
-    return EXIT_OK
+    def __enter__(self) -> TextIO:
+        if self.path is None:
+            return sys.stdout
+        folder = self.path.parent
+        if not folder.is_dir():
+            raise _UsageError(f"collectlint: output folder does not exist: {folder}")
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{self.path.name}.", suffix=".tmp")
+        self._tmp = Path(tmp)
+        self._fh = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        return self._fh
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if self.path is None:
+            sys.stdout.flush()
+            return
+        assert self._tmp is not None
+        self._fh.close()
+        if exc_type is None:
+            os.replace(self._tmp, self.path)
+        else:
+            self._tmp.unlink(missing_ok=True)
 
 
 def _cmd_scan(args: argparse.Namespace) -> int:
-    if args.output and not Path(args.output).parent.is_dir() and str(Path(args.output).parent):
-        raise _UsageError(f"collectlint: output folder does not exist: {Path(args.output).parent}")
     linter = _linter(args, select=_split_ids(args.select), ignore=_split_ids(args.ignore))
-    report = linter.scan_paths(args.paths)
     colour = args.color == "always" or (
         args.color == "auto" and args.output is None and sys.stdout.isatty()
         and "NO_COLOR" not in os.environ
     )
-    _write(FORMATTERS[args.format](report, colour=colour), args.output)
-    for doc in report.documents:
-        if doc.status == "error":
-            print(f"collectlint: {doc.source}: {doc.error}" if doc.id == doc.source
-                  else f"collectlint: {doc.id}: {doc.error}", file=sys.stderr)
-    return _exit_code(report, args.fail_on)
+    formatter = FORMATTERS[args.format](colour=colour)
+    summary = Summary()
+    with _Output(args.output) as out:
+        out.write(formatter.begin())
+        for doc in linter.iter_paths(args.paths):
+            summary.add(doc)
+            out.write(formatter.document(doc))
+            if doc.status == "error":
+                where = doc.source if doc.id == doc.source else doc.id
+                print(f"collectlint: {where}: {doc.error}", file=sys.stderr)
+        out.write(formatter.end(summary))
+    if summary.documents_with_errors:
+        return EXIT_ERROR
+    if summary.worst >= SEVERITY_RANK[args.fail_on]:
+        return EXIT_FINDINGS
+    return EXIT_OK
 
 
 def _cmd_rules(args: argparse.Namespace) -> int:

@@ -6,6 +6,7 @@ All offsets are code-point offsets into `Document.text`, never bytes.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -115,8 +116,58 @@ class DocumentResult(BaseModel):
     error: str | None = None
     findings: list[Finding] = Field(default_factory=list)
     metadata: dict[str, Any] = Field(default_factory=dict)
-    # The original text, for formatters that show context; not part of the JSON contract.
+    # The original text and its turns, for formatters that show context (HTML, CSV);
+    # not part of the JSON contract.
     text: str = Field(default="", exclude=True)
+    utterances: list[Utterance] = Field(default_factory=list, exclude=True)
+
+
+@dataclass
+class Summary:
+    """Counts over a stream of documents, built one document at a time."""
+
+    documents: int = 0
+    documents_with_findings: int = 0
+    documents_with_errors: int = 0
+    findings: int = 0
+    by_severity: Counter[str] = field(default_factory=Counter)
+    by_category: Counter[str] = field(default_factory=Counter)
+    by_rule: Counter[str] = field(default_factory=Counter)
+    by_collector: dict[str, Counter[str]] = field(default_factory=dict)
+    worst: int = -1  # highest severity rank seen, -1 for none
+
+    def add(self, doc: DocumentResult) -> None:
+        self.documents += 1
+        self.documents_with_errors += doc.status == "error"
+        self.documents_with_findings += bool(doc.findings)
+        self.findings += len(doc.findings)
+        collector = doc.metadata.get("collector_id")
+        per_collector = None
+        if collector is not None:
+            per_collector = self.by_collector.setdefault(str(collector), Counter())
+        for f in doc.findings:
+            self.by_severity[f.severity] += 1
+            self.by_category[f.category] += 1
+            self.by_rule[f.rule_id] += 1
+            self.worst = max(self.worst, SEVERITY_RANK[f.severity])
+            if per_collector is not None:
+                per_collector[f.category] += 1
+
+    @property
+    def max_severity(self) -> str | None:
+        return next((k for k, v in SEVERITY_RANK.items() if v == self.worst), None)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "documents": self.documents,
+            "documents_with_findings": self.documents_with_findings,
+            "documents_with_errors": self.documents_with_errors,
+            "findings": self.findings,
+            "by_severity": dict(self.by_severity),
+            "by_category": dict(self.by_category),
+            "by_rule": dict(self.by_rule.most_common()),
+            "by_collector": {c: dict(n) for c, n in sorted(self.by_collector.items())},
+        }
 
 
 class Report(BaseModel):
@@ -127,20 +178,11 @@ class Report(BaseModel):
     def findings(self) -> list[Finding]:
         return [f for d in self.documents for f in d.findings]
 
-    def summary(self) -> dict[str, Any]:
-        findings = self.findings
-        return {
-            "documents": len(self.documents),
-            "documents_with_findings": sum(1 for d in self.documents if d.findings),
-            "documents_with_errors": sum(1 for d in self.documents if d.status == "error"),
-            "findings": len(findings),
-            "by_severity": dict(Counter(f.severity for f in findings)),
-            "by_category": dict(Counter(f.category for f in findings)),
-            "by_rule": dict(Counter(f.rule_id for f in findings).most_common()),
-        }
+    def summary(self) -> Summary:
+        summary = Summary()
+        for doc in self.documents:
+            summary.add(doc)
+        return summary
 
     def max_severity(self) -> str | None:
-        ranks = [SEVERITY_RANK[f.severity] for f in self.findings]
-        if not ranks:
-            return None
-        return {v: k for k, v in SEVERITY_RANK.items()}[max(ranks)]
+        return self.summary().max_severity

@@ -1,13 +1,13 @@
-"""Report → text. Each formatter is a pure function `render(report, **options) -> str`."""
+"""Report → text. Each formatter streams: `begin()`, `document(doc)` per document, `end(summary)`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collectlint.formatters.base import Formatter
+from collectlint.formatters.json_format import JsonFormatter, JsonLinesFormatter
+from collectlint.formatters.text import TextFormatter
 
-from collectlint.formatters import json_format, text
-
-FORMATTERS: dict[str, Callable[..., str]] = {
-    "text": text.render,
-    "json": json_format.render,
-    "jsonl": json_format.render_lines,
+FORMATTERS: dict[str, type[Formatter]] = {
+    f.name: f for f in (TextFormatter, JsonFormatter, JsonLinesFormatter)
 }
+
+__all__ = ["FORMATTERS", "Formatter"]

@@ -1,25 +1,48 @@
-"""`--format json` (one object) and `--format jsonl` (one document object per line)."""
+"""`--format json` (one object) and `--format jsonl` (one document object per line).
+
+The json object is written as it streams: one document per line inside the
+`documents` array, the summary last."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from collectlint.models import DocumentResult, Report
+from collectlint.formatters.base import Formatter
+from collectlint.models import DocumentResult, Summary
 
 
 def document_object(doc: DocumentResult) -> dict[str, Any]:
     return doc.model_dump(mode="json")
 
 
-def render(report: Report, **_: Any) -> str:
-    payload = {
-        "tool": {"name": "collectlint", "version": report.tool_version},
-        "documents": [document_object(d) for d in report.documents],
-        "summary": report.summary(),
-    }
-    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+def _dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False)
 
 
-def render_lines(report: Report, **_: Any) -> str:
-    return "".join(json.dumps(document_object(d), ensure_ascii=False) + "\n" for d in report.documents)
+class JsonFormatter(Formatter):
+    name = "json"
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._first = True
+
+    def begin(self) -> str:
+        tool = {"name": "collectlint", "version": self.tool_version}
+        return f'{{"tool": {_dumps(tool)},\n "documents": ['
+
+    def document(self, doc: DocumentResult) -> str:
+        sep = "\n  " if self._first else ",\n  "
+        self._first = False
+        return sep + _dumps(document_object(doc))
+
+    def end(self, summary: Summary) -> str:
+        close = "]" if self._first else "\n ]"
+        return f'{close},\n "summary": {_dumps(summary.as_dict())}}}\n'
+
+
+class JsonLinesFormatter(Formatter):
+    name = "jsonl"
+
+    def document(self, doc: DocumentResult) -> str:
+        return _dumps(document_object(doc)) + "\n"

@@ -1,0 +1,34 @@
+"""The formatter interface: output is produced while documents stream past, so a batch of
+any size is written in bounded memory. A formatter that needs the whole report (SARIF,
+HTML) keeps what it needs itself and writes it at `end`."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from collectlint import __version__
+from collectlint.models import DocumentResult, Report, Summary
+
+
+class Formatter:
+    name: ClassVar[str]
+
+    def __init__(self, *, colour: bool = False, tool_version: str = __version__) -> None:
+        self.colour = colour
+        self.tool_version = tool_version
+
+    def begin(self) -> str:
+        return ""
+
+    def document(self, doc: DocumentResult) -> str:
+        return ""
+
+    def end(self, summary: Summary) -> str:
+        return ""
+
+    def render(self, report: Report) -> str:
+        """The whole output for a report held in memory."""
+        parts = [self.begin()]
+        parts.extend(self.document(d) for d in report.documents)
+        parts.append(self.end(report.summary()))
+        return "".join(parts)
