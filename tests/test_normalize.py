@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from collectlint.text.normalize import normalize
+from collectlint.text.normalize import _normalize_slowly, normalize
 
 
 def test_full_width_letters_and_digits_fold_to_ascii():
@@ -30,12 +30,33 @@ def test_zero_width_characters_are_dropped():
     n = normalize("坐\u200b牢")
     assert n.text == "坐牢"
     assert n.source_span(0, 2) == (0, 3)
+    assert n.normalized_offset(2) == 1
 
 
-@given(st.text())
+def test_expansions_map_to_their_one_source_character():
+    source = "㈱坐牢"  # NFKC: ㈱ → (株)
+    n = normalize(source)
+    assert n.text == "(株)坐牢"
+    assert [n.source_span(i, i + 1) for i in range(5)] == [(0, 1)] * 3 + [(1, 2), (2, 3)]
+    assert n.normalized_offset(1) == 3
+
+
+_evasive = st.lists(st.sampled_from(list("坐牢爆通讯录公安 -*.ＡＢａｂ１，。！\u3000\u200b㈱\r\nA")), max_size=30).map("".join)
+
+
+@given(_evasive | st.text())
 def test_every_normalized_character_maps_into_the_source(source):
     n = normalize(source)
-    assert len(n.starts) == len(n.text) == len(n.ends)
-    for i in range(len(n.text)):
-        assert 0 <= n.starts[i] < n.ends[i] <= len(source)
-    assert list(n.starts) == sorted(n.starts)
+    offsets = [n.source_offset(i) for i in range(len(n.text))]
+    assert all(0 <= o < len(source) for o in offsets)
+    assert offsets == sorted(offsets)
+    for i, o in enumerate(offsets):
+        assert n.normalized_offset(o) <= i
+
+
+@given(_evasive | st.text())
+def test_fast_path_equals_the_character_walk(source):
+    fast, slow = normalize(source), _normalize_slowly(source)
+    assert fast.text == slow.text
+    assert [fast.source_offset(i) for i in range(len(fast.text))] == [
+        slow.source_offset(i) for i in range(len(slow.text))]

@@ -3,20 +3,41 @@
 Rules match against the normalized text; findings are reported against the
 original. `NormalizedText.source_span` maps a normalized span back, so that
 `original[start:end]` is exactly what the collector wrote, separators and all.
+
+Steps: NFKC (full-width letters, digits and punctuation become ASCII), ASCII lower
+case, invisible characters dropped, and separators inserted between Han characters
+to dodge filters (坐-牢, 公*安, 爆 通 讯 录) removed. Typical text takes a fast path
+of C-level string operations; only text that needs it is walked character by character.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass
+
+import regex
 
 # Characters that never carry meaning for matching (zero-width, BOM, soft hyphen).
 _INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
 
-# Characters inserted between Han characters to dodge keyword filters: 坐-牢, 公*安, 爆 通 讯 录.
-# Removed only when a Han character stands on both sides of the run; Chinese
-# punctuation (，。、) is never among them, since it really separates words.
+# Inserted between Han characters to dodge keyword filters. Removed only when a Han
+# character stands on both sides of the run; Chinese punctuation (，。、) is never among
+# them, since it really separates words.
 _SEPARATORS = frozenset(" \t\u3000-_*·•.~|/\\+=#^`'\"")
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_SEPARATOR_CLASS = "".join("\\" + c if c in "-\\^]" else c for c in sorted(_SEPARATORS - {"\u3000"}))
+
+# One-to-one foldings that cover almost all real text: full-width ASCII forms, the
+# ideographic space and ASCII capitals. Text that is NFKC-normalized after these, and
+# has nothing else to drop, maps to itself character for character.
+_FAST_TABLE = {0x3000: " ", **{c: chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)}}
+_FAST_TABLE.update({c: chr(c + 32) for c in range(ord("A"), ord("Z") + 1)})
+_FAST_TABLE.update({c + 0xFEE0: chr(c + 32) for c in range(ord("A"), ord("Z") + 1)})
+# After the table: anything the slow path would still change.
+_NEEDS_SLOW_PATH = regex.compile(
+    rf"[{''.join(_INVISIBLE)}\x00-\x08\x0b-\x1f\x7f-\x9f]|(?<=[{_HAN}])[{_SEPARATOR_CLASS}\u3000 ]+(?=[{_HAN}])"
+)
 
 
 def is_han(ch: str) -> bool:
@@ -25,41 +46,87 @@ def is_han(ch: str) -> bool:
 
 @dataclass(frozen=True)
 class NormalizedText:
+    """The normalized text and a piecewise map back to the source.
+
+    Segment k covers normalized offsets [norm[k], norm[k+1]). In a linear segment
+    (step 1) normalized offset i came from source offset src[k] + (i - norm[k]); in an
+    expansion segment (step 0, one source character that NFKC made several) every
+    character came from source offset src[k].
+    """
+
     text: str
-    # For normalized character i: the source span [starts[i], ends[i]) it came from.
-    starts: tuple[int, ...]
-    ends: tuple[int, ...]
+    norm: tuple[int, ...]
+    src: tuple[int, ...]
+    step: tuple[int, ...]
+
+    def source_offset(self, i: int) -> int:
+        k = bisect_right(self.norm, i) - 1
+        return self.src[k] + (i - self.norm[k]) * self.step[k]
 
     def source_span(self, start: int, end: int) -> tuple[int, int]:
         """Map the normalized span [start, end) to a span of the source text."""
         if end <= start:
             raise ValueError("empty span")
-        return self.starts[start], self.ends[end - 1]
+        return self.source_offset(start), self.source_offset(end - 1) + 1
+
+    def normalized_offset(self, source_offset: int) -> int:
+        """The first normalized offset that comes from `source_offset` or later."""
+        k = bisect_right(self.src, source_offset) - 1
+        if k < 0:
+            return 0
+        seg_end = self.norm[k + 1] if k + 1 < len(self.norm) else len(self.text)
+        if self.step[k]:
+            return min(self.norm[k] + (source_offset - self.src[k]), seg_end)
+        return self.norm[k] if source_offset == self.src[k] else seg_end
+
+
+def normalize(source: str) -> NormalizedText:
+    folded = source.translate(_FAST_TABLE)
+    if unicodedata.is_normalized("NFKC", folded) and not _NEEDS_SLOW_PATH.search(folded):
+        return NormalizedText(folded, (0,), (0,), (1,))
+    return _normalize_slowly(source)
 
 
 def _fold(ch: str) -> str:
-    """Per-character folding: NFKC (full width → half width, compatibility forms), ASCII lower case."""
-    if ch in _INVISIBLE or (unicodedata.category(ch) == "Cc" and ch not in "\n\t"):
+    """Per-character folding: NFKC, ASCII lower case; invisible and control characters vanish."""
+    if ch in _INVISIBLE or (unicodedata.category(ch) == "Cc" and ch not in "\n\t\r"):
         return ""
     folded = unicodedata.normalize("NFKC", ch)
     return folded.lower() if folded.isascii() else folded
 
 
-def normalize(source: str) -> NormalizedText:
+def _normalize_slowly(source: str) -> NormalizedText:
     chars: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
+    origin: list[int] = []  # source offset of each normalized character
+    expanded: list[bool] = []  # part of a one-to-many expansion
     for i, ch in enumerate(source):
-        for out in _fold(ch):
-            chars.append(out)
-            starts.append(i)
-            ends.append(i + 1)
+        out = _fold(ch)
+        for piece in out:
+            chars.append(piece)
+            origin.append(i)
+            expanded.append(len(out) > 1)
     keep = _drop_separators_between_han(chars)
-    return NormalizedText(
-        text="".join(c for c, k in zip(chars, keep) if k),
-        starts=tuple(s for s, k in zip(starts, keep) if k),
-        ends=tuple(e for e, k in zip(ends, keep) if k),
-    )
+    text: list[str] = []
+    norm: list[int] = []
+    src: list[int] = []
+    step: list[int] = []
+    for ch, o, exp, k in zip(chars, origin, expanded, keep):
+        if not k:
+            continue
+        i = len(text)
+        text.append(ch)
+        if exp:
+            if not (step and step[-1] == 0 and src[-1] == o):
+                norm.append(i)
+                src.append(o)
+                step.append(0)
+        elif not (step and step[-1] == 1 and src[-1] + (i - norm[-1]) == o):
+            norm.append(i)
+            src.append(o)
+            step.append(1)
+    if not norm:
+        norm, src, step = [0], [0], [1]
+    return NormalizedText("".join(text), tuple(norm), tuple(src), tuple(step))
 
 
 def _drop_separators_between_han(chars: list[str]) -> list[bool]:
