@@ -55,7 +55,8 @@ class Linter:
             result.status, result.error = "error", document.error
             return result
         try:
-            result.findings = scan_document(document, self.ruleset, self.tokenizer)
+            result.findings = scan_document(document, self.ruleset, self.tokenizer,
+                                            exhaustive=self.exhaustive)
         except RuleTimeout as exc:
             result.status, result.error = "error", str(exc)
         return result

@@ -1,15 +1,22 @@
-"""RuleSet × Document → findings. Applies scope, matchers and exceptions per utterance,
-and maps every match back to the original text of the document."""
+"""RuleSet × Document → findings.
+
+The document is normalized once. In the default mode one prefilter pass finds the
+literals of all rules; only utterances that contain some are looked at, only the rules
+whose literals are all there run, and jieba tokenizes only the windows a match needs.
+The exhaustive mode runs every rule on every utterance and tokenizes everything; it is
+the reference the fast mode is tested against and must agree with exactly.
+"""
 
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections import defaultdict
 
 from collectlint.models import Document, Finding, Utterance
 from collectlint.rules.loader import CompiledRule, RuleSet
 from collectlint.rules.matchers import Hit, MatchContext
 from collectlint.rules.matchers.regex import RegexTimeout
-from collectlint.text.normalize import normalize
+from collectlint.text.normalize import NormalizedText, normalize
 from collectlint.text.tokenize import Tokenizer
 
 
@@ -25,7 +32,11 @@ class LineIndex:
     """Code-point offset → (line, column), both 1-based."""
 
     def __init__(self, text: str) -> None:
-        self._starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+        self._starts = [0]
+        pos = text.find("\n")
+        while pos != -1:
+            self._starts.append(pos + 1)
+            pos = text.find("\n", pos + 1)
 
     def position(self, offset: int) -> tuple[int, int]:
         line = bisect_right(self._starts, offset)
@@ -39,16 +50,55 @@ def _in_scope(rule: CompiledRule, utterance: Utterance, document: Document) -> b
     return scope.channels is None or document.channel in scope.channels
 
 
-def scan_document(document: Document, ruleset: RuleSet, tokenizer: Tokenizer) -> list[Finding]:
-    lines = LineIndex(document.text)
-    findings: list[Finding] = []
-    for utterance in document.utterances:
-        rules = [r for r in ruleset.rules if _in_scope(r, utterance, document)]
-        if not rules or not utterance.text.strip():
+def _literals_by_utterance(
+    document: Document, norm: NormalizedText, hits: list[tuple[int, str]]
+) -> dict[int, dict[str, list[int]]]:
+    """Prefilter hits grouped by the utterance that wholly contains them."""
+    starts = [u.start for u in document.utterances]
+    grouped: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for pos, literal in hits:
+        i = bisect_right(starts, norm.source_offset(pos)) - 1
+        if i < 0:
             continue
-        normalized = normalize(utterance.text)
-        ctx = MatchContext(normalized, tokenizer)
-        for rule in rules:
+        if norm.source_offset(pos + len(literal) - 1) >= document.utterances[i].end:
+            continue  # reaches past the end of the utterance (into a label or the next line)
+        grouped[i][literal].append(pos)
+    return grouped
+
+
+def scan_document(
+    document: Document, ruleset: RuleSet, tokenizer: Tokenizer, *, exhaustive: bool = False
+) -> list[Finding]:
+    if not document.utterances:
+        return []
+    norm = normalize(document.text)
+    rules = ruleset.rules
+    prefilter = ruleset.prefilter
+    if exhaustive:
+        work = [(i, None, rules) for i in range(len(document.utterances))]
+    else:
+        grouped = _literals_by_utterance(document, norm, prefilter.find(norm.text))
+        indexes = sorted(grouped) if not prefilter.ungated else range(len(document.utterances))
+        work = []
+        for i in indexes:
+            present = grouped.get(i, {})
+            work.append((i, present, [rules[r] for r in prefilter.candidates(set(present))]))
+
+    findings: list[Finding] = []
+    lines: LineIndex | None = None
+    for i, present, candidates in work:
+        utterance = document.utterances[i]
+        in_scope = [r for r in candidates if _in_scope(r, utterance, document)]
+        if not in_scope:
+            continue
+        lo, hi = norm.normalized_offset(utterance.start), norm.normalized_offset(utterance.end)
+        if present is None:
+            ctx = MatchContext(norm.text[lo:hi], tokenizer)
+            ctx.tokenize_all()
+        else:
+            local = {lit: [p - lo for p in positions] for lit, positions in present.items()}
+            ctx = MatchContext(norm.text[lo:hi], tokenizer, lambda term, m=local: m.get(term, []))
+        for rule in in_scope:
             try:
                 hits = rule.matcher.find(ctx)
             except RegexTimeout:
@@ -56,7 +106,9 @@ def scan_document(document: Document, ruleset: RuleSet, tokenizer: Tokenizer) ->
             for hit in _distinct(hits):
                 if rule.exceptions.silences(ctx, hit):
                     continue
-                findings.append(_finding(rule, hit, ctx, utterance, document, lines))
+                if lines is None:
+                    lines = LineIndex(document.text)
+                findings.append(_finding(rule, hit, lo, norm, utterance, document, lines))
     findings.sort(key=lambda f: (f.start, f.end, f.rule_id))
     return findings
 
@@ -74,13 +126,13 @@ def _distinct(hits: list[Hit]) -> list[Hit]:
 def _finding(
     rule: CompiledRule,
     hit: Hit,
-    ctx: MatchContext,
+    base: int,
+    norm: NormalizedText,
     utterance: Utterance,
     document: Document,
     lines: LineIndex,
 ) -> Finding:
-    local_start, local_end = ctx.normalized.source_span(hit.start, hit.end)
-    start, end = utterance.start + local_start, utterance.start + local_end
+    start, end = norm.source_span(base + hit.start, base + hit.end)
     match = document.text[start:end]
     line, column = lines.position(start)
     spec = rule.spec

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collectlint.rules.matchers.base import CLAUSE_END, Hit, MatchContext, normalize_term
 from collectlint.rules.matchers.regex import compile_pattern
 from collectlint.rules.schema import Exceptions
+from collectlint.text.tokenize import Token
 
 
 class ExceptionChecker:
@@ -33,27 +34,27 @@ class ExceptionChecker:
     def _negated(self, ctx: MatchContext, hit: Hit) -> bool:
         """A negator token between the terms of the match or within `window` tokens before
         it, in the same clause, with no conditional connective (就, 的话, 否则 …) in between."""
-        tokens = ctx.tokens
-        first = ctx.token_index_at(hit.start)
+        k, first = ctx.token_index_at(hit.start)
+        tokens = ctx.tokens(k)
         scan: list[int] = []
         if hit.inner is not None:
-            lo, hi = ctx.token_index_at(hit.inner[0]), ctx.token_index_at(hit.inner[1] - 1)
+            _, lo = ctx.token_index_at(hit.inner[0])
+            _, hi = ctx.token_index_at(hit.inner[1] - 1)
             scan.extend(range(hi, lo - 1, -1))
         scan.extend(range(first - 1, max(-1, first - 1 - self.window), -1))
         for i in scan:
             word = tokens[i].text
             if word in self.stops or any(ch in CLAUSE_END for ch in word):
                 return False
-            if self._negator_at(ctx, i):
+            if self._negator_at(ctx, tokens[i]):
                 following = ctx.text[tokens[i].start : tokens[i].start + 8]
                 return not any(following.startswith(b) for b in self.breakers)
         return False
 
-    def _negator_at(self, ctx: MatchContext, i: int) -> bool:
-        """A negator starts at token i. jieba sometimes glues a negator's end to the next
+    def _negator_at(self, ctx: MatchContext, token: Token) -> bool:
+        """A negator starts at this token. jieba sometimes glues a negator's end to the next
         word (不/建议您), so a negator of two or more characters needs only to start on the
         token; a one-character negator (别) must be the whole token, or 别人 would count."""
-        token = ctx.tokens[i]
         if token.text in self.negators:
             return True
         rest = ctx.text[token.start : token.start + self._longest]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from collectlint.models import CATEGORIES, LegalBasis, Response
 from collectlint.respond import ResponseBook, load_responses
 from collectlint.rules.exceptions import ExceptionChecker
 from collectlint.rules.matchers import Matcher, compile_matcher
+from collectlint.rules.prefilter import Prefilter
 from collectlint.rules.schema import RuleSpec
 from collectlint.rules.yamlsource import YamlSource
 
@@ -49,6 +51,10 @@ class RuleSet:
     rules: tuple[CompiledRule, ...]
     responses: ResponseBook
     user_dicts: tuple[Path, ...]
+
+    @cached_property
+    def prefilter(self) -> Prefilter:
+        return Prefilter(self.rules)
 
     def get(self, key: str) -> CompiledRule | None:
         for rule in self.rules:

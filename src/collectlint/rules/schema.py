@@ -89,6 +89,11 @@ class RegexRule(RuleBase):
     token_aligned: bool = Field(
         default=False, description="the match must start and end on jieba token boundaries"
     )
+    literals: tuple[str, ...] = Field(
+        default=(),
+        description="strings of which every match contains one, for the prefilter; "
+        "derived from the pattern when omitted",
+    )
 
 
 class ProximityRule(RuleBase):

@@ -23,12 +23,18 @@ class ExampleFailure:
         return f"{self.where}: rule {self.rule_id}: {verb} {self.expected} example 「{self.example}」"
 
 
+_SINGLE: dict[int, RuleSet] = {}
+
+
 def example_fires(rule: CompiledRule, example: str, ruleset: RuleSet, tokenizer: Tokenizer,
                   reader: DocumentReader) -> bool:
     channels = rule.spec.scope.channels
     channel = channels[0] if channels else None
     document = reader.from_text(example, id="example", source="example", channel=channel)
-    single = RuleSet((rule,), ruleset.responses, ruleset.user_dicts)
+    # A rule set of this rule alone, built once per rule (its prefilter is compiled on first use).
+    single = _SINGLE.get(id(rule))
+    if single is None or single.rules[0] is not rule:
+        single = _SINGLE[id(rule)] = RuleSet((rule,), ruleset.responses, ruleset.user_dicts)
     return any(f.rule_id == rule.id for f in scan_document(document, single, tokenizer))
 
 

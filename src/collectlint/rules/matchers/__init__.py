@@ -15,5 +15,5 @@ def compile_matcher(spec: KeywordsRule | RegexRule | ProximityRule, regex_timeou
     if isinstance(spec, KeywordsRule):
         return KeywordsMatcher(spec.terms)
     if isinstance(spec, RegexRule):
-        return RegexMatcher(spec.pattern, spec.token_aligned, regex_timeout)
+        return RegexMatcher(spec.pattern, spec.token_aligned, regex_timeout, spec.literals)
     return ProximityMatcher(spec.groups, spec.within, spec.ordered)

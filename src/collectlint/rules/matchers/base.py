@@ -1,25 +1,38 @@
-"""What every matcher sees (one utterance, normalized and lazily tokenized) and returns."""
+"""What every matcher sees — one utterance, normalized, tokenized lazily per window — and returns.
+
+Tokenization windows are sentences (a very long sentence is cut further at clause
+punctuation, then at a fixed length). jieba splits its input into blocks of Han
+characters, letters, digits and `+#&._%-` and never joins across them; sentence and
+clause punctuation is outside those blocks, so a window tokenizes exactly as it would
+inside the whole text. Only windows that a match needs are ever tokenized.
+"""
 
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Protocol
 
-from collectlint.text.normalize import NormalizedText, normalize
+import regex
+
+from collectlint.text.normalize import normalize
 from collectlint.text.tokenize import Token, Tokenizer
 
 # Punctuation that ends a sentence; proximity and lawful-phrase exceptions stay inside one.
 SENTENCE_END = frozenset("。！？!?；;\n…")
 # Punctuation that ends a clause; a negator only reaches a trigger in its own clause.
 CLAUSE_END = SENTENCE_END | frozenset("，,：:、")
+MAX_WINDOW = 400  # characters; longer sentences are cut at clause punctuation, then hard
+
+_SENTENCE_END_RE = regex.compile("[" + regex.escape("".join(sorted(SENTENCE_END))) + "]")
+_CLAUSE_END_RE = regex.compile("[" + regex.escape("".join(sorted(CLAUSE_END))) + "]")
 
 
 @dataclass(frozen=True, slots=True)
 class Hit:
-    """A match in normalized-text offsets. `inner`: for a match made of several terms,
-    the text between the first and the last term, where a negator also counts."""
+    """A match in utterance-local normalized offsets. `inner`: for a match made of several
+    terms, the text between the first and the last term, where a negator also counts."""
 
     start: int
     end: int
@@ -31,62 +44,131 @@ def normalize_term(term: str) -> str:
     return normalize(term).text
 
 
+def _cuts(text: str, pattern: regex.Pattern[str], start: int, end: int) -> list[int]:
+    return [m.end() for m in pattern.finditer(text, start, end)]
+
+
+def windows_of(text: str) -> list[int]:
+    """Start offsets of the tokenization windows of `text` (the first is 0)."""
+    starts = [0]
+    for cut in [*_cuts(text, _SENTENCE_END_RE, 0, len(text)), len(text)]:
+        sentence_start = starts[-1]
+        if cut - sentence_start > MAX_WINDOW:
+            pos = sentence_start
+            for clause_cut in _cuts(text, _CLAUSE_END_RE, sentence_start, cut):
+                if clause_cut - pos > MAX_WINDOW // 2:
+                    starts.append(clause_cut)
+                    pos = clause_cut
+            while cut - starts[-1] > MAX_WINDOW:
+                starts.append(starts[-1] + MAX_WINDOW)
+        if cut < len(text):
+            starts.append(cut)
+    return sorted(set(starts))
+
+
 class MatchContext:
-    """One utterance as the matchers see it. Tokens are computed on first use only."""
+    """One utterance as the matchers see it.
 
-    def __init__(self, normalized: NormalizedText, tokenizer: Tokenizer) -> None:
-        self.normalized = normalized
-        self.text = normalized.text
+    `occurrences(term)` gives the start offsets of a normalized literal: from the
+    document's prefilter pass when one was made, otherwise by searching the text.
+    """
+
+    def __init__(self, text: str, tokenizer: Tokenizer,
+                 occurrences: Callable[[str], list[int]] | None = None) -> None:
+        self.text = text
         self._tokenizer = tokenizer
-        self._term_cache: dict[str, list[tuple[int, int]]] = {}
+        self._occurrences = occurrences
+        self._window_starts = windows_of(text)
+        self._tokens: dict[int, list[Token]] = {}
+        self._token_starts: dict[int, dict[int, int]] = {}
+        self._token_ends: dict[int, dict[int, int]] = {}
+        self._term_cache: dict[str, list[tuple[int, int, int]]] = {}
 
-    @cached_property
-    def tokens(self) -> list[Token]:
-        return self._tokenizer.tokenize(self.text)
+    # -- windows and tokens ------------------------------------------------------
+    def window_of(self, offset: int) -> int:
+        return bisect_right(self._window_starts, offset) - 1
 
-    @cached_property
-    def _token_starts(self) -> list[int]:
-        return [t.start for t in self.tokens]
+    def window_bounds(self, k: int) -> tuple[int, int]:
+        end = self._window_starts[k + 1] if k + 1 < len(self._window_starts) else len(self.text)
+        return self._window_starts[k], end
 
-    @cached_property
-    def _token_start_index(self) -> dict[int, int]:
-        return {t.start: i for i, t in enumerate(self.tokens)}
+    def tokens(self, k: int) -> list[Token]:
+        tokens = self._tokens.get(k)
+        if tokens is None:
+            start, end = self.window_bounds(k)
+            tokens = [Token(t.text, t.start + start, t.end + start)
+                      for t in self._tokenizer.tokenize(self.text[start:end])]
+            self._tokens[k] = tokens
+            self._token_starts[k] = {t.start: i for i, t in enumerate(tokens)}
+            self._token_ends[k] = {t.end: i for i, t in enumerate(tokens)}
+        return tokens
 
-    @cached_property
-    def _token_end_index(self) -> dict[int, int]:
-        return {t.end: i for i, t in enumerate(self.tokens)}
+    def tokenize_all(self) -> None:
+        for k in range(len(self._window_starts)):
+            self.tokens(k)
 
-    def token_index_at(self, offset: int) -> int:
-        """Index of the token that contains the character at `offset`."""
-        return max(0, bisect_right(self._token_starts, offset) - 1)
+    @property
+    def tokenized_windows(self) -> int:
+        return len(self._tokens)
+
+    def token_index_at(self, offset: int) -> tuple[int, int]:
+        """(window, index in the window) of the token containing the character at `offset`."""
+        k = self.window_of(offset)
+        tokens = self.tokens(k)
+        lo, hi = 0, len(tokens)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if tokens[mid].start <= offset:
+                lo = mid + 1
+            else:
+                hi = mid
+        return k, max(0, lo - 1)
 
     def is_boundary(self, offset: int) -> bool:
-        return (
-            offset == 0
-            or offset == len(self.text)
-            or offset in self._token_start_index
-            or offset in self._token_end_index
-        )
+        if offset in (0, len(self.text)):
+            return True
+        k = self.window_of(offset)
+        if self._window_starts[k] == offset:
+            return True
+        self.tokens(k)
+        return offset in self._token_starts[k]
 
-    def term_hits(self, term: str) -> list[tuple[int, int]]:
+    # -- literals ------------------------------------------------------------------
+    def occurrences(self, term: str) -> list[int]:
+        if self._occurrences is not None:
+            return self._occurrences(term)
+        found = []
+        start = self.text.find(term)
+        while start != -1:
+            found.append(start)
+            start = self.text.find(term, start + 1)
+        return found
+
+    def term_hits(self, term: str) -> list[tuple[int, int, int]]:
         """Occurrences of a normalized term that start and end on token boundaries,
-        as (first token index, last token index + 1)."""
+        as (window, first token index, last token index + 1)."""
         cached = self._term_cache.get(term)
         if cached is not None:
             return cached
-        hits: list[tuple[int, int]] = []
-        start = self.text.find(term)
-        while start != -1:
+        hits: list[tuple[int, int, int]] = []
+        for start in self.occurrences(term):
             end = start + len(term)
-            if start in self._token_start_index and end in self._token_end_index:
-                hits.append((self._token_start_index[start], self._token_end_index[end] + 1))
-            start = self.text.find(term, start + 1)
+            k = self.window_of(start)
+            if end > self.window_bounds(k)[1]:
+                continue
+            self.tokens(k)
+            first = self._token_starts[k].get(start)
+            last = self._token_ends[k].get(end)
+            if first is not None and last is not None:
+                hits.append((k, first, last + 1))
         self._term_cache[term] = hits
         return hits
 
-    def token_span_to_hit(self, first: int, last_exclusive: int) -> Hit:
-        return Hit(self.tokens[first].start, self.tokens[last_exclusive - 1].end)
+    def token_span_to_hit(self, k: int, first: int, last_exclusive: int) -> Hit:
+        tokens = self.tokens(k)
+        return Hit(tokens[first].start, tokens[last_exclusive - 1].end)
 
+    # -- sentences -----------------------------------------------------------------
     def sentence_bounds(self, start: int, end: int) -> tuple[int, int]:
         """The sentence around [start, end): from after the previous sentence end to the next."""
         s = start
@@ -102,4 +184,8 @@ class MatchContext:
 
 
 class Matcher(Protocol):
+    # Groups of literals: a match needs one literal of every group. Empty: no literal
+    # is known to be required, and the rule runs on every utterance.
+    literals: tuple[frozenset[str], ...]
+
     def find(self, ctx: MatchContext) -> list[Hit]: ...

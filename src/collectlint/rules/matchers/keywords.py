@@ -12,12 +12,8 @@ from collectlint.rules.matchers.base import Hit, MatchContext, normalize_term
 class KeywordsMatcher:
     def __init__(self, terms: tuple[str, ...]) -> None:
         self.terms = tuple(dict.fromkeys(normalize_term(t) for t in terms))
+        self.literals = (frozenset(self.terms),)
 
     def find(self, ctx: MatchContext) -> list[Hit]:
-        hits = []
-        for term in self.terms:
-            if term not in ctx.text:  # cheap test before tokenizing
-                continue
-            for first, last in ctx.term_hits(term):
-                hits.append(ctx.token_span_to_hit(first, last))
-        return hits
+        return [ctx.token_span_to_hit(k, first, last)
+                for term in self.terms for k, first, last in ctx.term_hits(term)]

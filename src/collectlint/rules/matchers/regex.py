@@ -6,6 +6,7 @@ import unicodedata
 
 import regex
 
+from collectlint.rules.literals import required_literals
 from collectlint.rules.matchers.base import Hit, MatchContext
 
 
@@ -20,10 +21,16 @@ class RegexTimeout(Exception):
 
 
 class RegexMatcher:
-    def __init__(self, pattern: str, token_aligned: bool, timeout: float) -> None:
+    def __init__(self, pattern: str, token_aligned: bool, timeout: float,
+                 literals: tuple[str, ...] | None = None) -> None:
         self.pattern = compile_pattern(pattern)
         self.token_aligned = token_aligned
         self.timeout = timeout
+        if literals:
+            required = frozenset(unicodedata.normalize("NFKC", s).lower() for s in literals)
+        else:
+            required = required_literals(unicodedata.normalize("NFKC", pattern))
+        self.literals = (required,) if required else ()
 
     def find(self, ctx: MatchContext) -> list[Hit]:
         hits = []

@@ -1,0 +1,72 @@
+"""The prefiltered scan finds exactly what the exhaustive reference scan finds."""
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from collectlint import Linter
+from collectlint.io.readers import DocumentReader
+from collectlint.rules.loader import builtin_rules_dir, load_rule_pack
+
+from .conftest import EXAMPLES, ROOT
+
+
+@pytest.fixture(scope="module")
+def pair():
+    ruleset = load_rule_pack([builtin_rules_dir()])
+    return Linter(ruleset), Linter(ruleset, exhaustive=True)
+
+
+def _corpus_texts():
+    for name in ("dev.jsonl", "holdout.jsonl"):
+        for line in (ROOT / "corpora" / "labelled" / name).read_text(encoding="utf-8").splitlines():
+            record = json.loads(line)
+            yield record["id"], record["text"], record["channel"]
+    for path in sorted(EXAMPLES.glob("*.txt")):
+        yield path.name, DocumentReader().read_file(path).__next__().text, None
+
+
+def _same(fast, exhaustive, text, **meta):
+    a = fast.scan(text, **meta).model_dump()
+    b = exhaustive.scan(text, **meta).model_dump()
+    assert a == b
+
+
+def test_every_shipped_rule_is_gated_by_literals(pair):
+    fast, _ = pair
+    assert not fast.ruleset.prefilter.ungated, [fast.ruleset.rules[i].id for i in fast.ruleset.prefilter.ungated]
+
+
+def test_fast_and_exhaustive_agree_on_the_corpus(pair):
+    fast, exhaustive = pair
+    for doc_id, text, channel in _corpus_texts():
+        a = fast.scan(text, id=doc_id, channel=channel).findings
+        b = exhaustive.scan(text, id=doc_id, channel=channel).findings
+        assert a == b, doc_id
+
+
+# Transcripts assembled from trigger words, lawful phrases, negators, separators and labels.
+_PIECES = [
+    "催收员：", "客户：", "坐席：", "\n", "，", "。", "！", " ", "-", "*", "你", "我们", "不会", "别",
+    "就", "的话", "坐牢", "抓你", "上门", "去你单位", "通讯录", "爆", "家人", "打断", "腿", "老赖",
+    "你等着", "出门小心点", "黑名单", "全国", "孩子", "考公", "影响", "已经", "立案", "冻结", "曝光",
+    "发到", "朋友圈", "上门费", "个人微信", "转到", "工号", "不方便", "告诉", "律师", "法院", "我是",
+    "公安", "协商不成", "可能依法", "逾期", "还款", "征信", "後果自負", "還錢", "Ａ", "1", "xx",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=60).map("".join), st.sampled_from([None, "sms", "call"]))
+def test_fast_and_exhaustive_agree_on_generated_transcripts(pair, text, channel):
+    fast, exhaustive = pair
+    _same(fast, exhaustive, text, channel=channel)
+
+
+def test_a_message_without_candidates_never_loads_jieba():
+    linter = Linter()
+    report = linter.scan("您好，本期账单已出，请按时还款。")
+    assert report.findings == [] and not linter.tokenizer.loaded
+    linter.scan("再不还钱就打断你的腿")
+    assert linter.tokenizer.loaded
