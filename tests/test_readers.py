@@ -81,3 +81,33 @@ def test_binary_and_missing_files_are_error_documents(tmp_path):
     binary.write_bytes(b"\x00\xff\x00")
     docs = list(DocumentReader().read_paths([str(binary), str(tmp_path / "missing.txt")]))
     assert [d.error for d in docs] == ["binary content (NUL bytes); expected text", "no such file"]
+
+
+def test_gb18030_jsonl_is_read_line_by_line(tmp_path):
+    path = tmp_path / "gbk.jsonl"
+    lines = ['{"id": "a", "text": "请尽快还款"}', '{"id": "b", "text": "你等着"}']
+    path.write_bytes("\n".join(lines).encode("gb18030"))
+    assert [d.text for d in DocumentReader().read_file(path)] == ["请尽快还款", "你等着"]
+
+
+def test_an_oversized_document_is_an_error_and_the_batch_goes_on(tmp_path, monkeypatch):
+    from collectlint.io import readers
+
+    monkeypatch.setattr(readers, "MAX_DOCUMENT_BYTES", 1000)
+    path = tmp_path / "big.jsonl"
+    path.write_text('{"id": "a", "text": "一"}\n{"id": "big", "text": "' + "长" * 5000 + '"}\n{"id": "c", "text": "三"}\n',
+                    encoding="utf-8")
+    docs = list(DocumentReader().read_file(path))
+    assert [d.error is None for d in docs] == [True, False, True]
+    assert "larger than" in docs[1].error and docs[2].id == "c"
+    big = tmp_path / "big.txt"
+    big.write_text("长" * 5000, encoding="utf-8")
+    [doc] = DocumentReader().read_file(big)
+    assert "larger than" in doc.error
+
+
+def test_undecodable_jsonl_line_is_an_error_of_its_own(tmp_path):
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(b'{"id": "a", "text": "ok"}\n\xff\xfe\xfd\x80\n{"id": "c", "text": "ok"}\n')
+    docs = list(DocumentReader().read_file(path))
+    assert [d.error is None for d in docs] == [True, False, True]

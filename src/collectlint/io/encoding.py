@@ -27,3 +27,18 @@ def decode(data: bytes) -> str:
         raise InputError(
             f"cannot decode as UTF-8 or GB18030 (invalid byte at offset {exc.start})"
         ) from None
+
+
+def sniff(head: bytes) -> str:
+    """The encoding of a file that is read line by line, judged from its first bytes."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    return "utf-8"  # undecodable lines become error documents of their own

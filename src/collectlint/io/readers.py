@@ -7,16 +7,20 @@ import json
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any, BinaryIO, get_args
 
 from collectlint.errors import InputError
-from collectlint.io.encoding import decode
+from collectlint.io.encoding import decode, sniff
 from collectlint.io.transcript import TranscriptParser
 from collectlint.models import Channel, Document, Speaker
 
 TEXT_SUFFIXES = (".txt",)
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES + JSONL_SUFFIXES
+# A single document larger than this is reported as an error instead of being scanned:
+# scanning keeps a few copies of the text, and nothing real comes near this size.
+MAX_DOCUMENT_BYTES = 32 * 1024 * 1024
+_TOO_LARGE = f"document larger than {MAX_DOCUMENT_BYTES // (1024 * 1024)} MB; not scanned"
 _KNOWN_FIELDS = ("id", "text", "channel", "speaker", "sent_at", "debtor_id", "collector_id")
 _CHANNELS = set(get_args(Channel))
 _SPEAKERS = set(get_args(Speaker))
@@ -58,37 +62,62 @@ class DocumentReader:
     def read_file(self, path: Path) -> Iterator[Document]:
         source = str(path)
         try:
-            data = path.read_bytes()
+            if path.suffix.lower() in JSONL_SUFFIXES:
+                with path.open("rb") as fh:
+                    yield from self._read_jsonl(fh, source)
+                return
+            with path.open("rb") as fh:
+                data = fh.read(MAX_DOCUMENT_BYTES + 1)
         except FileNotFoundError:
             yield _error_document(source, source, "no such file")
+            return
+        except IsADirectoryError:
+            yield _error_document(source, source, "is a directory")
             return
         except OSError as exc:
             yield _error_document(source, source, f"cannot read: {exc.strerror or exc}")
             return
-        if path.suffix.lower() in JSONL_SUFFIXES:
-            yield from self._read_jsonl(data, source)
-        else:
-            yield self._read_text(data, source, source)
+        yield self._read_text(data, source, source)
 
     def _read_stdin(self) -> Iterator[Document]:
-        yield self._read_text(sys.stdin.buffer.read(), "-", "<stdin>")
+        yield self._read_text(sys.stdin.buffer.read(MAX_DOCUMENT_BYTES + 1), "-", "<stdin>")
 
     def _read_text(self, data: bytes, source: str, doc_id: str) -> Document:
+        if len(data) > MAX_DOCUMENT_BYTES:
+            return _error_document(doc_id, source, _TOO_LARGE)
         try:
             return self.from_text(decode(data), id=doc_id, source=source)
         except InputError as exc:
             return _error_document(doc_id, source, str(exc))
 
-    def _read_jsonl(self, data: bytes, source: str) -> Iterator[Document]:
-        try:
-            text = decode(data)
-        except InputError as exc:
-            yield _error_document(source, source, str(exc))
-            return
-        for number, line in enumerate(text.split("\n"), start=1):
+    def _read_jsonl(self, fh: BinaryIO, source: str) -> Iterator[Document]:
+        """One record per line, read line by line: a batch of any size in bounded memory."""
+        encoding = sniff(fh.read(65536))
+        fh.seek(0)
+        if encoding == "utf-16":  # lines cannot be split on bytes; such files are small in practice
+            try:
+                lines: Iterable[bytes] = decode(fh.read()).encode("utf-8").split(b"\n")
+            except InputError as exc:
+                yield _error_document(source, source, str(exc))
+                return
+            encoding = "utf-8"
+        else:
+            lines = _bounded_lines(fh)
+        for number, raw in enumerate(lines, start=1):
+            where = f"{source}:{number}"
+            if raw is None:
+                yield _error_document(where, source, f"line {number}: {_TOO_LARGE}")
+                continue
+            try:
+                line = raw.decode(encoding)
+            except UnicodeDecodeError as exc:
+                yield _error_document(where, source, f"line {number}: cannot decode as {encoding} "
+                                                     f"(invalid byte at offset {exc.start})")
+                continue
+            if number == 1:
+                line = line.lstrip("\ufeff")
             if not line.strip():
                 continue
-            where = f"{source}:{number}"
             try:
                 record = json.loads(line)
             except json.JSONDecodeError as exc:
@@ -100,7 +129,6 @@ class DocumentReader:
                 doc_id = record.get("id") if isinstance(record, dict) else None
                 yield _error_document(str(doc_id) if doc_id is not None else where, source,
                                       f"line {number}: {exc}")
-
 
     def _from_record(self, record: Any, where: str, source: str) -> Document:
         if not isinstance(record, dict):
@@ -118,6 +146,21 @@ class DocumentReader:
                 meta[key] = record[key]
         return self.from_text(text, id=str(doc_id) if doc_id is not None else where, source=source,
                               channel=record.get("channel"), speaker=speaker, **meta)
+
+
+def _bounded_lines(fh: BinaryIO) -> Iterator[bytes | None]:
+    """Lines without their newline; None for a line longer than the document limit,
+    which is skipped without ever being held in memory whole."""
+    while True:
+        line = fh.readline(MAX_DOCUMENT_BYTES + 1)
+        if not line:
+            return
+        if len(line) > MAX_DOCUMENT_BYTES and not line.endswith(b"\n"):
+            while line and not line.endswith(b"\n"):
+                line = fh.readline(1 << 20)
+            yield None
+            continue
+        yield line.rstrip(b"\r\n") if line.endswith(b"\n") else line
 
 
 def _error_document(doc_id: str, source: str, message: str) -> Document:
