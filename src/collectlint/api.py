@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from collectlint import __version__
 from collectlint.engine import RuleTimeout, scan_document
+from collectlint.parallel import CHUNK_SIZE, scan_in_processes
 from collectlint.io.readers import DocumentReader
 from collectlint.io.transcript import TranscriptParser
 from collectlint.models import Document, DocumentResult, Report, Speaker
@@ -32,6 +34,11 @@ class Linter:
         exhaustive: bool = False,
         speaker_labels: dict[str, Speaker] | None = None,
     ) -> None:
+        # What a worker process needs to build the same Linter (see parallel.py).
+        self.options: dict[str, Any] = {
+            "rules": rules, "builtin": builtin, "select": tuple(select), "ignore": tuple(ignore),
+            "exhaustive": exhaustive, "speaker_labels": speaker_labels,
+        }
         if isinstance(rules, RuleSet):
             ruleset = rules
         else:
@@ -70,9 +77,17 @@ class Linter:
         document = self.reader.from_text(text, **meta)
         return Report(tool_version=__version__, documents=[self.scan_document(document)])
 
-    def iter_paths(self, paths: Iterable[str | Path]) -> Iterator[DocumentResult]:
-        """Results one document at a time, in input order: for batches of any size."""
-        return self.scan_documents(self.reader.read_paths(str(p) for p in paths))
+    def iter_paths(self, paths: Iterable[str | Path], jobs: int = 1) -> Iterator[DocumentResult]:
+        """Results one document at a time, in input order: for batches of any size.
+        With `jobs` > 1, documents are scanned in that many worker processes, unless the
+        whole input fits in one chunk (a pool would cost more than it saves)."""
+        documents = self.reader.read_paths(str(p) for p in paths)
+        if jobs <= 1:
+            return self.scan_documents(documents)
+        head = list(itertools.islice(documents, CHUNK_SIZE + 1))
+        if len(head) <= CHUNK_SIZE:
+            return self.scan_documents(head)
+        return scan_in_processes(itertools.chain(head, documents), self.options, jobs)
 
     def scan_paths(self, paths: Iterable[str | Path]) -> Report:
         return Report(tool_version=__version__, documents=list(self.iter_paths(paths)))

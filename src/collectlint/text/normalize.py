@@ -34,10 +34,9 @@ _SEPARATOR_CLASS = "".join("\\" + c if c in "-\\^]" else c for c in sorted(_SEPA
 _FAST_TABLE = {0x3000: " ", **{c: chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)}}
 _FAST_TABLE.update({c: chr(c + 32) for c in range(ord("A"), ord("Z") + 1)})
 _FAST_TABLE.update({c + 0xFEE0: chr(c + 32) for c in range(ord("A"), ord("Z") + 1)})
-# After the table: anything the slow path would still change.
-_NEEDS_SLOW_PATH = regex.compile(
-    rf"[{''.join(_INVISIBLE)}\x00-\x08\x0b-\x1f\x7f-\x9f]|(?<=[{_HAN}])[{_SEPARATOR_CLASS}\u3000 ]+(?=[{_HAN}])"
-)
+# After the table: characters only the character walk handles.
+_NEEDS_SLOW_PATH = regex.compile(rf"[{''.join(_INVISIBLE)}\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SEPARATOR_RUN = regex.compile(rf"(?<=[{_HAN}])[{_SEPARATOR_CLASS}\u3000 ]+(?=[{_HAN}])")
 
 
 def is_han(ch: str) -> bool:
@@ -82,9 +81,24 @@ class NormalizedText:
 
 def normalize(source: str) -> NormalizedText:
     folded = source.translate(_FAST_TABLE)
-    if unicodedata.is_normalized("NFKC", folded) and not _NEEDS_SLOW_PATH.search(folded):
+    if not unicodedata.is_normalized("NFKC", folded) or _NEEDS_SLOW_PATH.search(folded):
+        return _normalize_slowly(source)
+    runs = [m.span() for m in _SEPARATOR_RUN.finditer(folded)]
+    if not runs:
         return NormalizedText(folded, (0,), (0,), (1,))
-    return _normalize_slowly(source)
+    # Separators between Han characters (spaces in ASR output, 坐-牢): cut them out;
+    # each cut starts a new linear segment.
+    pieces, norm, src = [], [0], [0]
+    kept = 0
+    prev = 0
+    for start, end in runs:
+        pieces.append(folded[prev:start])
+        kept += start - prev
+        norm.append(kept)
+        src.append(end)
+        prev = end
+    pieces.append(folded[prev:])
+    return NormalizedText("".join(pieces), tuple(norm), tuple(src), (1,) * len(norm))
 
 
 def _fold(ch: str) -> str:

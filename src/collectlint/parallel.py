@@ -1,0 +1,55 @@
+"""Scan documents in worker processes, in input order, with a bounded number in flight.
+
+Each worker builds its Linter once (rules, prefilter, and jieba on first need) and
+keeps it for every chunk it is sent. `multiprocessing.Pool.imap` would read the whole
+input ahead of the workers; here at most `2 × jobs` chunks are pending at any time,
+so memory stays bounded however large the input.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any
+
+from collectlint.models import Document, DocumentResult
+
+CHUNK_SIZE = 64
+
+_worker_linter: Any = None
+
+
+def _init_worker(linter_options: dict[str, Any]) -> None:
+    global _worker_linter
+    from collectlint.api import Linter
+
+    _worker_linter = Linter(**linter_options)
+
+
+def _scan_chunk(documents: list[Document]) -> list[DocumentResult]:
+    return [_worker_linter.scan_document(d) for d in documents]
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def scan_in_processes(
+    documents: Iterable[Document], linter_options: dict[str, Any], jobs: int
+) -> Iterator[DocumentResult]:
+    chunks = iter(lambda it=iter(documents): list(itertools.islice(it, CHUNK_SIZE)), [])
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
+                             initargs=(linter_options,)) as pool:
+        pending: deque[Future[list[DocumentResult]]] = deque()
+        for chunk in chunks:
+            pending.append(pool.submit(_scan_chunk, chunk))
+            while len(pending) >= 2 * jobs:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
