@@ -97,7 +97,7 @@ def scan_document(
             ctx.tokenize_all()
         else:
             local = {lit: [p - lo for p in positions] for lit, positions in present.items()}
-            ctx = MatchContext(norm.text[lo:hi], tokenizer, lambda term, m=local: m.get(term, []))
+            ctx = MatchContext(norm.text[lo:hi], tokenizer, local, prefilter.literals)
         for rule in in_scope:
             try:
                 hits = rule.matcher.find(ctx)

@@ -1,15 +1,20 @@
-"""Literals that every match of a regular expression must contain.
+"""Literals that every match of a regular expression must contain, and how selective a
+set of literals is.
 
-The prefilter runs one Aho–Corasick pass for the literals of all rules; a regex
-rule is evaluated only where one of its required literals occurs. The derivation
-walks the parsed pattern: a literal run is required as is; an alternation requires
-one of the requirements of its branches; a repeat with a minimum of one requires
-what its body requires; a group what its content requires. Of the requirements of a
-sequence the most selective is kept. `None` means no literal is required, and such a
-rule runs everywhere.
+The prefilter runs one Aho–Corasick pass for the literals of all rules; a regex rule
+is evaluated only where one of its required literals occurs. The derivation walks
+the parsed pattern. Runs of elements that can only match a few fixed strings
+(literals, small character classes, alternations of literals, optional parts) are
+expanded into the set of strings they match, so `(?:去|到)(?:你|你们)` requires one of
+去你, 到你, 去你们, 到你们 rather than the far too common 你. An alternation requires one
+of its branches' requirements; a repeat with a minimum of one, what its body requires.
+Of the requirements found along a sequence the most selective is kept. `None` means
+no literal is required, and such a rule runs everywhere.
 """
 
 from __future__ import annotations
+
+import itertools
 
 try:  # Python 3.11+
     from re import _constants as sre_constants
@@ -19,8 +24,11 @@ except ImportError:  # pragma: no cover - Python 3.10
     import sre_parse  # type: ignore[no-redef]
 
 Requirement = frozenset[str] | None
-
-_MAX_CLASS = 12  # a character class of up to this many literal characters counts as literals
+_MAX_EXPANSION = 64  # strings an expanded run may stand for
+_REPEAT_OPS = tuple(
+    op for op in (getattr(sre_constants, n, None) for n in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"))
+    if op is not None
+)
 
 
 def required_literals(pattern: str) -> Requirement:
@@ -28,60 +36,117 @@ def required_literals(pattern: str) -> Requirement:
         parsed = sre_parse.parse(pattern)
     except Exception:  # syntax only the `regex` package knows: run the rule everywhere
         return None
-    req = _sequence(list(parsed))
-    if req is None or not req or any(not s for s in req):
+    req = _required(list(parsed))
+    if not req or any(not s for s in req):
         return None
     return frozenset(s.lower() for s in req)
 
 
+def selectivity(literals: frozenset[str]) -> tuple[int, int]:
+    """Bigger is rarer: a one-character literal (你, 到) occurs in almost every sentence."""
+    return (min(4, min(map(len, literals))), -len(literals))
+
+
 def _better(a: Requirement, b: Requirement) -> Requirement:
-    """The more selective requirement: longer shortest literal, then fewer literals."""
-    if a is None:
+    if not a:
         return b
-    if b is None:
+    if not b:
         return a
-    key_a = (min(map(len, a)), -len(a))
-    key_b = (min(map(len, b)), -len(b))
-    return a if key_a >= key_b else b
+    return a if selectivity(a) >= selectivity(b) else b
 
 
-def _sequence(items: list) -> Requirement:
-    best: Requirement = None
-    run: list[str] = []
-    for op, av in items:
-        if op is sre_constants.LITERAL:
-            run.append(chr(av))
-            continue
-        if run:
-            best = _better(best, frozenset(["".join(run)]))
-            run = []
-        best = _better(best, _item(op, av))
-    if run:
-        best = _better(best, frozenset(["".join(run)]))
-    return best
+def _product(a: frozenset[str], b: frozenset[str]) -> frozenset[str] | None:
+    if len(a) * len(b) > _MAX_EXPANSION:
+        return None
+    return frozenset(x + y for x, y in itertools.product(a, b))
 
 
-def _item(op, av) -> Requirement:
+def _exact(op, av) -> frozenset[str] | None:
+    """All strings an element can match, when they are few and fixed; else None."""
+    if op is sre_constants.LITERAL:
+        return frozenset([chr(av)])
+    if op is sre_constants.IN:
+        chars = [chr(v) for o, v in av if o is sre_constants.LITERAL]
+        return frozenset(chars) if len(chars) == len(av) and len(chars) <= _MAX_EXPANSION else None
     if op is sre_constants.SUBPATTERN:
-        return _sequence(list(av[-1]))
+        return _exact_sequence(list(av[-1]))
     if op is sre_constants.BRANCH:
         union: set[str] = set()
         for branch in av[1]:
-            req = _sequence(list(branch))
-            if req is None:
+            strings = _exact_sequence(list(branch))
+            if strings is None:
+                return None
+            union |= strings
+        return frozenset(union) if len(union) <= _MAX_EXPANSION else None
+    if op in _REPEAT_OPS:
+        low, high, body = av
+        strings = _exact_sequence(list(body))
+        if strings is None or high > 3:
+            return None
+        result: set[str] = set()
+        for count in range(low, high + 1):
+            expanded: frozenset[str] | None = frozenset([""])
+            for _ in range(count):
+                expanded = _product(expanded, strings) if expanded is not None else None
+            if expanded is None:
+                return None
+            result |= expanded
+        return frozenset(result) if len(result) <= _MAX_EXPANSION else None
+    return None
+
+
+def _exact_sequence(items: list) -> frozenset[str] | None:
+    strings: frozenset[str] | None = frozenset([""])
+    for op, av in items:
+        element = _exact(op, av)
+        if element is None or strings is None:
+            return None
+        strings = _product(strings, element)
+    return strings
+
+
+def _required(items: list) -> Requirement:
+    """What a sequence requires: the most selective of its expanded runs and of what its
+    other elements require."""
+    best: Requirement = None
+    run: frozenset[str] | None = frozenset([""])
+    for op, av in items:
+        element = _exact(op, av)
+        if element is not None:
+            combined = _product(run, element) if run is not None else None
+            if combined is not None:
+                run = combined
+                continue
+            best = _better(best, _run_requirement(run))
+            run = element
+            continue
+        best = _better(best, _run_requirement(run))
+        run = frozenset([""])
+        best = _better(best, _item_requirement(op, av))
+    return _better(best, _run_requirement(run))
+
+
+def _run_requirement(run: frozenset[str] | None) -> Requirement:
+    """An expanded run requires one of its strings, unless it can match nothing at all."""
+    if not run or "" in run:
+        return None
+    return run
+
+
+def _item_requirement(op, av) -> Requirement:
+    if op is sre_constants.SUBPATTERN:
+        return _required(list(av[-1]))
+    if op is sre_constants.BRANCH:
+        union: set[str] = set()
+        for branch in av[1]:
+            req = _required(list(branch))
+            if not req:
                 return None
             union |= req
         return frozenset(union)
-    if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT) or (
-        hasattr(sre_constants, "POSSESSIVE_REPEAT") and op is sre_constants.POSSESSIVE_REPEAT
-    ):
+    if op in _REPEAT_OPS:
         low, _high, body = av
-        return _sequence(list(body)) if low >= 1 else None
-    if op is sre_constants.IN:
-        chars = [chr(v) for o, v in av if o is sre_constants.LITERAL]
-        if len(chars) == len(av) and 0 < len(chars) <= _MAX_CLASS:
-            return frozenset(chars)
-        return None
+        return _required(list(body)) if low >= 1 else None
     if op is getattr(sre_constants, "ATOMIC_GROUP", None):
-        return _sequence(list(av))
+        return _required(list(av))
     return None  # assertions, anchors, ANY, categories, backreferences: nothing required

@@ -1,5 +1,9 @@
-"""One Aho–Corasick pass over a document finds every literal of every rule; a rule is a
-candidate for an utterance only when each of its literal groups occurs there.
+"""One Aho–Corasick pass over a document finds the trigger literals of all rules; a rule
+is a candidate for an utterance only where one of its triggers occurs.
+
+A rule's trigger is its most selective literal group: of 爆 + 你 + 通讯录 only 通讯录
+is searched for, since a group of common words (我们, 你, 就) would make nearly every
+sentence a candidate. The other groups are checked by the matcher itself.
 
 pyahocorasick (a C extension) does the multi-pattern search: one pass over the text
 whatever the number of rules, which a loop of `str.find` per term cannot match.
@@ -12,6 +16,8 @@ from typing import TYPE_CHECKING
 
 import ahocorasick
 
+from collectlint.rules.literals import selectivity
+
 if TYPE_CHECKING:
     from collectlint.rules.loader import CompiledRule
 
@@ -20,11 +26,15 @@ class Prefilter:
     def __init__(self, rules: Sequence[CompiledRule]) -> None:
         self.rules = tuple(rules)
         self.ungated = tuple(i for i, r in enumerate(self.rules) if not r.matcher.literals)
+        self.triggers: dict[int, frozenset[str]] = {
+            i: max(r.matcher.literals, key=selectivity)
+            for i, r in enumerate(self.rules) if r.matcher.literals
+        }
         self._rules_by_literal: dict[str, set[int]] = {}
-        for i, rule in enumerate(self.rules):
-            for group in rule.matcher.literals:
-                for literal in group:
-                    self._rules_by_literal.setdefault(literal, set()).add(i)
+        for i, trigger in self.triggers.items():
+            for literal in trigger:
+                self._rules_by_literal.setdefault(literal, set()).add(i)
+        self.literals = frozenset(self._rules_by_literal)
         self._automaton: ahocorasick.Automaton | None = None
         if self._rules_by_literal:
             automaton = ahocorasick.Automaton()
@@ -34,16 +44,15 @@ class Prefilter:
             self._automaton = automaton
 
     def find(self, text: str) -> list[tuple[int, str]]:
-        """Every occurrence (overlapping ones too) of every literal: (start, literal)."""
+        """Every occurrence (overlapping ones too) of every trigger literal: (start, literal)."""
         if self._automaton is None:
             return []
         return [(end - len(lit) + 1, lit) for end, lit in self._automaton.iter(text)]
 
     def candidates(self, present: set[str]) -> list[int]:
-        """Indexes of the rules all of whose literal groups meet `present`, in rule order."""
+        """Indexes of the rules with a trigger literal in `present`, and the ungated ones,
+        in rule order."""
         touched: set[int] = set(self.ungated)
         for literal in present:
             touched |= self._rules_by_literal.get(literal, set())
-        return sorted(
-            i for i in touched if all(group & present for group in self.rules[i].matcher.literals)
-        )
+        return sorted(touched)

@@ -18,6 +18,9 @@ from dataclasses import dataclass
 
 import regex
 
+# Kept as they are although NFKC would expand them: … ends a sentence (NFKC makes it
+# "...", and ASCII dots do not end sentences: 1.5万).
+_KEEP = frozenset("…")
 # Characters that never carry meaning for matching (zero-width, BOM, soft hyphen).
 _INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
 
@@ -34,6 +37,13 @@ _SEPARATOR_CLASS = "".join("\\" + c if c in "-\\^]" else c for c in sorted(_SEPA
 _FAST_TABLE = {0x3000: " ", **{c: chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)}}
 _FAST_TABLE.update({c: chr(c + 32) for c in range(ord("A"), ord("Z") + 1)})
 _FAST_TABLE.update({c + 0xFEE0: chr(c + 32) for c in range(ord("A"), ord("Z") + 1)})
+# Blocks whose NFKC forms are single characters: enclosed digits (①), Kangxi and CJK
+# radicals (⼈), CJK compatibility ideographs.
+for _block in (range(0x2460, 0x2500), range(0x2E80, 0x2FE0), range(0xF900, 0xFB00)):
+    for _c in _block:
+        _n = unicodedata.normalize("NFKC", chr(_c))
+        if len(_n) == 1 and _n != chr(_c):
+            _FAST_TABLE[_c] = _n.lower() if _n.isascii() else _n
 # After the table: characters only the character walk handles.
 _NEEDS_SLOW_PATH = regex.compile(rf"[{''.join(_INVISIBLE)}\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SEPARATOR_RUN = regex.compile(rf"(?<=[{_HAN}])[{_SEPARATOR_CLASS}\u3000 ]+(?=[{_HAN}])")
@@ -81,7 +91,8 @@ class NormalizedText:
 
 def normalize(source: str) -> NormalizedText:
     folded = source.translate(_FAST_TABLE)
-    if not unicodedata.is_normalized("NFKC", folded) or _NEEDS_SLOW_PATH.search(folded):
+    probe = folded.replace("…", "") if "…" in folded else folded
+    if not unicodedata.is_normalized("NFKC", probe) or _NEEDS_SLOW_PATH.search(folded):
         return _normalize_slowly(source)
     runs = [m.span() for m in _SEPARATOR_RUN.finditer(folded)]
     if not runs:
@@ -105,6 +116,8 @@ def _fold(ch: str) -> str:
     """Per-character folding: NFKC, ASCII lower case; invisible and control characters vanish."""
     if ch in _INVISIBLE or (unicodedata.category(ch) == "Cc" and ch not in "\n\t\r"):
         return ""
+    if ch in _KEEP:
+        return ch
     folded = unicodedata.normalize("NFKC", ch)
     return folded.lower() if folded.isascii() else folded
 

@@ -10,7 +10,6 @@ inside the whole text. Only windows that a match needs are ever tokenized.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -69,15 +68,18 @@ def windows_of(text: str) -> list[int]:
 class MatchContext:
     """One utterance as the matchers see it.
 
-    `occurrences(term)` gives the start offsets of a normalized literal: from the
-    document's prefilter pass when one was made, otherwise by searching the text.
+    `occurrences(term)` gives the start offsets of a normalized literal: for the
+    literals the document's prefilter pass searched for (`found`, keyed by literal, of
+    the set `searched`), from that pass; otherwise by searching the text.
     """
 
     def __init__(self, text: str, tokenizer: Tokenizer,
-                 occurrences: Callable[[str], list[int]] | None = None) -> None:
+                 found: dict[str, list[int]] | None = None,
+                 searched: frozenset[str] = frozenset()) -> None:
         self.text = text
         self._tokenizer = tokenizer
-        self._occurrences = occurrences
+        self._found = found if found is not None else {}
+        self._searched = searched
         self._window_starts = windows_of(text)
         self._tokens: dict[int, list[Token]] = {}
         self._token_starts: dict[int, dict[int, int]] = {}
@@ -135,8 +137,8 @@ class MatchContext:
 
     # -- literals ------------------------------------------------------------------
     def occurrences(self, term: str) -> list[int]:
-        if self._occurrences is not None:
-            return self._occurrences(term)
+        if term in self._searched:
+            return self._found.get(term, [])
         found = []
         start = self.text.find(term)
         while start != -1:

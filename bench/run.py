@@ -1,0 +1,185 @@
+"""collectlint benchmark: throughput against plain jieba, parallel speed-up, cold start,
+peak memory. Every figure is a ratio of two measurements taken in the same run,
+interleaved, so that the load of a shared machine affects both sides alike.
+
+    python bench/run.py              # the standard run (a few minutes)
+    python bench/run.py --quick      # smaller inputs, for a smoke test
+    python bench/run.py --memory-mb 1024   # also the peak memory of a 1 GB JSONL batch
+
+The synthetic corpus is built from the sentences of corpora/labelled: "candidate"
+sentences contain at least one literal of the rule pack's prefilter, "neutral" ones
+none. Calls and SMS are assembled at a given fraction of candidate sentences.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SPLIT = re.compile(r"(?<=[。！？!?；\n])")
+
+
+def sentence_pools(linter) -> tuple[list[str], list[str]]:
+    """Candidate and neutral collector sentences from the labelled corpus."""
+    from collectlint.text.normalize import normalize
+
+    candidates, neutral = set(), set()
+    for name in ("dev.jsonl", "holdout.jsonl"):
+        for line in (ROOT / "corpora" / "labelled" / name).read_text(encoding="utf-8").splitlines():
+            for utterance in json.loads(line)["text"].split("\n"):
+                body = re.sub(r"^(\[[\d:]+\]\s*)?[^：:]{1,4}[：:]", "", utterance)
+                for sentence in SPLIT.split(body):
+                    sentence = sentence.strip()
+                    if len(sentence) < 4:
+                        continue
+                    hit = linter.ruleset.prefilter.find(normalize(sentence).text)
+                    (candidates if hit else neutral).add(sentence)
+    return sorted(candidates), sorted(neutral)
+
+
+def build_corpus(candidates, neutral, rate: float, target_chars: int, seed: int) -> list[dict]:
+    """Calls (20–60 turns) and SMS (1–3 sentences), half the characters each."""
+    rng = random.Random(seed)
+    docs, chars, n = [], 0, 0
+    while chars < target_chars:
+        call = n % 2 == 0
+        turns = rng.randint(20, 60) if call else rng.randint(1, 3)
+        lines = []
+        for t in range(turns):
+            sentence = rng.choice(candidates if rng.random() < rate else neutral)
+            if call:
+                speaker = "坐席" if t % 2 == 0 else "客户"
+                lines.append(f"{speaker}：{sentence}")
+            else:
+                lines.append(sentence)
+        text = "\n".join(lines) if call else "".join(lines)
+        docs.append({"id": f"d{n}", "channel": "call" if call else "sms", "text": text})
+        chars += len(text)
+        n += 1
+    return docs
+
+
+def time_it(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def throughput(linter, docs, reps: int) -> dict:
+    import jieba
+
+    jieba.initialize()
+    linter.scan("再不还钱就打断你的腿")  # load the private tokenizer before timing
+    from collectlint.io.readers import DocumentReader
+
+    reader = DocumentReader()
+    documents = [reader.from_text(d["text"], id=d["id"], channel=d["channel"]) for d in docs]
+    texts = [d["text"] for d in docs]
+    ratios, ours, theirs = [], [], []
+    for _ in range(reps):  # interleaved: jieba, collectlint, jieba, collectlint, …
+        t_jieba = time_it(lambda: [jieba.lcut(t) for t in texts])
+        t_ours = time_it(lambda: [linter.scan_document(d) for d in documents])
+        ratios.append(t_jieba / t_ours)
+        ours.append(t_ours)
+        theirs.append(t_jieba)
+    mb = sum(len(t.encode()) for t in texts) / 1e6
+    return {"ratio": statistics.median(ratios), "mb": mb,
+            "ours_mb_s": mb / statistics.median(ours), "jieba_mb_s": mb / statistics.median(theirs)}
+
+
+def jobs_speedup(linter, path: Path, reps: int) -> float:
+    ratios = []
+    for _ in range(reps):
+        t1 = time_it(lambda: sum(1 for _ in linter.iter_paths([path], jobs=1)))
+        t2 = time_it(lambda: sum(1 for _ in linter.iter_paths([path], jobs=2)))
+        ratios.append(t1 / t2)
+    return statistics.median(ratios)
+
+
+def cold_start(reps: int) -> tuple[float, float, float]:
+    ours = ("import collectlint; r = collectlint.scan_text('【某银行】尊敬的客户，您本期账单应还1280元，"
+            "还款日为11月20日，请按时还款，如已还款请忽略。'); assert not r.findings")
+    theirs = "import jieba; jieba.initialize()"
+    def run(code: str) -> float:
+        return time_it(lambda: subprocess.run([sys.executable, "-c", code], check=True,
+                                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+
+    run(ours), run(theirs)  # warm caches (ours: none needed; jieba: its cache file)
+    a, b = [], []
+    for _ in range(reps):
+        b.append(run(theirs))
+        a.append(run(ours))
+    return statistics.median(a) / statistics.median(b), statistics.median(a), statistics.median(b)
+
+
+def peak_memory_mib(path: Path, jobs: int) -> float:
+    proc = subprocess.Popen([sys.executable, "-m", "collectlint", "scan", "--format", "jsonl",
+                             "--jobs", str(jobs), "--output", os.devnull, str(path)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, _, usage = os.wait4(proc.pid, 0)
+    return usage.ru_maxrss / 1024  # Linux reports KiB
+
+
+def write_jsonl(docs, path: Path, target_bytes: int | None = None) -> None:
+    with path.open("w", encoding="utf-8") as fh:
+        written, i = 0, 0
+        while True:
+            for d in docs:
+                line = json.dumps({**d, "id": f"{d['id']}-{i}"}, ensure_ascii=False) + "\n"
+                fh.write(line)
+                written += len(line.encode())
+                if target_bytes is None and d is docs[-1]:
+                    return
+                if target_bytes is not None and written >= target_bytes:
+                    return
+            i += 1
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="small inputs and few repetitions")
+    ap.add_argument("--memory-mb", type=int, default=60, help="size of the JSONL batch for peak memory")
+    args = ap.parse_args()
+    from collectlint import Linter
+
+    linter = Linter()
+    candidates, neutral = sentence_pools(linter)
+    size, reps = (300_000, 3) if args.quick else (2_000_000, 5)
+    print(f"sentence pools: {len(candidates)} candidate, {len(neutral)} neutral")
+    print(f"throughput, collectlint --jobs 1 vs jieba.lcut over the same text "
+          f"(median of {reps} interleaved runs):")
+    for rate in (0.02, 0.10, 1.0):
+        docs = build_corpus(candidates, neutral, rate, size, seed=int(rate * 100))
+        r = throughput(linter, docs, reps)
+        print(f"  {rate:>4.0%} candidate sentences, {r['mb']:.1f} MB: {r['ratio']:.1f}x jieba "
+              f"(collectlint {r['ours_mb_s']:.1f} MB/s, jieba {r['jieba_mb_s']:.2f} MB/s)")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        batch = Path(tmp) / "batch.jsonl"
+        docs = build_corpus(candidates, neutral, 0.02, size // 10, seed=7)
+        write_jsonl(docs, batch, target_bytes=(5 if args.quick else 40) * 1_000_000)
+        speedup = jobs_speedup(linter, batch, 1 if args.quick else 3)
+        print(f"--jobs 2 vs --jobs 1 on {batch.stat().st_size / 1e6:.0f} MB JSONL: {speedup:.2f}x")
+
+        ratio, ours, theirs = cold_start(3 if args.quick else 7)
+        print(f"cold start, one candidate-free SMS vs import jieba + initialize: {ratio:.2f} "
+              f"({ours * 1000:.0f} ms vs {theirs * 1000:.0f} ms)")
+
+        big = Path(tmp) / "big.jsonl"
+        write_jsonl(docs, big, target_bytes=(10 if args.quick else args.memory_mb) * 1_000_000)
+        print(f"peak memory, scan --jobs 1 of {big.stat().st_size / 1e6:.0f} MB JSONL: "
+              f"{peak_memory_mib(big, 1):.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
