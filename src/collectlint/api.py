@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from collectlint import __version__
-from collectlint.engine import RuleTimeout, scan_document
+from collectlint.engine import Match, RuleTimeout, build_findings, scan_document
 from collectlint.parallel import CHUNK_SIZE, scan_in_processes
 from collectlint.io.readers import DocumentReader
 from collectlint.io.transcript import TranscriptParser
@@ -53,20 +53,28 @@ class Linter:
         self.reader = DocumentReader(TranscriptParser(speaker_labels))
 
     def scan_document(self, document: Document) -> DocumentResult:
+        return self.result(document, self.match_document(document))
+
+    def match_document(self, document: Document) -> list[Match] | str:
+        """The matches of one document, or the error that stopped its scan."""
+        if document.error is not None:
+            return document.error
+        try:
+            return scan_document(document, self.ruleset, self.tokenizer, exhaustive=self.exhaustive)
+        except RuleTimeout as exc:
+            return str(exc)
+
+    def result(self, document: Document, outcome: list[Match] | str) -> DocumentResult:
         passthrough = {k: getattr(document, k) for k in ("sent_at", "debtor_id", "collector_id")
                        if getattr(document, k) is not None}
-        result = DocumentResult(id=document.id, source=document.source, channel=document.channel,
-                                metadata={**passthrough, **document.metadata}, text=document.text,
-                                utterances=document.utterances)
-        if document.error is not None:
-            result.status, result.error = "error", document.error
-            return result
-        try:
-            result.findings = scan_document(document, self.ruleset, self.tokenizer,
-                                            exhaustive=self.exhaustive)
-        except RuleTimeout as exc:
-            result.status, result.error = "error", str(exc)
-        return result
+        error = outcome if isinstance(outcome, str) else None
+        return DocumentResult.model_construct(
+            id=document.id, source=document.source, channel=document.channel,
+            status="error" if error else "ok", error=error,
+            findings=[] if error else build_findings(document, outcome, self.ruleset),  # type: ignore[arg-type]
+            metadata={**passthrough, **document.metadata}, text=document.text,
+            utterances=document.utterances,
+        )
 
     def scan_documents(self, documents: Iterable[Document]) -> Iterator[DocumentResult]:
         for document in documents:
@@ -87,7 +95,7 @@ class Linter:
         head = list(itertools.islice(documents, CHUNK_SIZE + 1))
         if len(head) <= CHUNK_SIZE:
             return self.scan_documents(head)
-        return scan_in_processes(itertools.chain(head, documents), self.options, jobs)
+        return scan_in_processes(itertools.chain(head, documents), self, jobs)
 
     def scan_paths(self, paths: Iterable[str | Path]) -> Report:
         return Report(tool_version=__version__, documents=list(self.iter_paths(paths)))

@@ -1,4 +1,4 @@
-"""RuleSet × Document → findings.
+"""RuleSet × Document → matches → findings.
 
 The document is normalized once. In the default mode one prefilter pass finds the
 literals of all rules; only utterances that contain some are looked at, only the rules
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
+from typing import NamedTuple
 
 from collectlint.models import Document, Finding, Utterance
 from collectlint.rules.loader import CompiledRule, RuleSet
@@ -66,29 +67,37 @@ def _literals_by_utterance(
     return grouped
 
 
+class Match(NamedTuple):
+    """A finding before it is dressed: which rule, where (source offsets), in which turn.
+    Small and cheap to send between processes."""
+
+    rule: int  # index into RuleSet.rules
+    start: int
+    end: int
+    utterance: int
+
+
 def scan_document(
     document: Document, ruleset: RuleSet, tokenizer: Tokenizer, *, exhaustive: bool = False
-) -> list[Finding]:
+) -> list[Match]:
     if not document.utterances:
         return []
     norm = normalize(document.text)
     rules = ruleset.rules
     prefilter = ruleset.prefilter
     if exhaustive:
-        work = [(i, None, rules) for i in range(len(document.utterances))]
+        every_rule = list(range(len(rules)))
+        work = [(i, None, every_rule) for i in range(len(document.utterances))]
     else:
         grouped = _literals_by_utterance(document, norm, prefilter.find(norm.text))
         indexes = sorted(grouped) if not prefilter.ungated else range(len(document.utterances))
-        work = []
-        for i in indexes:
-            present = grouped.get(i, {})
-            work.append((i, present, [rules[r] for r in prefilter.candidates(set(present))]))
+        work = [(i, grouped.get(i, {}), prefilter.candidates(set(grouped.get(i, ()))))
+                for i in indexes]
 
-    findings: list[Finding] = []
-    lines: LineIndex | None = None
+    matches: list[Match] = []
     for i, present, candidates in work:
         utterance = document.utterances[i]
-        in_scope = [r for r in candidates if _in_scope(r, utterance, document)]
+        in_scope = [r for r in candidates if _in_scope(rules[r], utterance, document)]
         if not in_scope:
             continue
         lo, hi = norm.normalized_offset(utterance.start), norm.normalized_offset(utterance.end)
@@ -98,19 +107,18 @@ def scan_document(
         else:
             local = {lit: [p - lo for p in positions] for lit, positions in present.items()}
             ctx = MatchContext(norm.text[lo:hi], tokenizer, local, prefilter.literals)
-        for rule in in_scope:
+        for r in in_scope:
+            rule = rules[r]
             try:
                 hits = rule.matcher.find(ctx)
             except RegexTimeout:
                 raise RuleTimeout(rule.id) from None
             for hit in _distinct(hits):
-                if rule.exceptions.silences(ctx, hit):
-                    continue
-                if lines is None:
-                    lines = LineIndex(document.text)
-                findings.append(_finding(rule, hit, lo, norm, utterance, document, lines))
-    findings.sort(key=lambda f: (f.start, f.end, f.rule_id))
-    return findings
+                if not rule.exceptions.silences(ctx, hit):
+                    start, end = norm.source_span(lo + hit.start, lo + hit.end)
+                    matches.append(Match(r, start, end, i))
+    matches.sort(key=lambda m: (m.start, m.end, rules[m.rule].id))
+    return matches
 
 
 def _distinct(hits: list[Hit]) -> list[Hit]:
@@ -123,31 +131,23 @@ def _distinct(hits: list[Hit]) -> list[Hit]:
     return kept
 
 
-def _finding(
-    rule: CompiledRule,
-    hit: Hit,
-    base: int,
-    norm: NormalizedText,
-    utterance: Utterance,
-    document: Document,
-    lines: LineIndex,
-) -> Finding:
-    start, end = norm.source_span(base + hit.start, base + hit.end)
-    match = document.text[start:end]
-    line, column = lines.position(start)
-    spec = rule.spec
-    return Finding(
-        rule_id=spec.id,
-        category=spec.category,
-        severity=spec.severity,
-        message=spec.message.replace("{match}", match),
-        match=match,
-        start=start,
-        end=end,
-        line=line,
-        column=column,
-        utterance=utterance.index,
-        speaker=utterance.speaker,
-        legal_basis=list(spec.legal_basis),
-        responses=list(rule.responses),
-    )
+def build_findings(document: Document, matches: list[Match], ruleset: RuleSet) -> list[Finding]:
+    """Matches → findings with message, position, legal basis and borrower responses."""
+    if not matches:
+        return []
+    lines = LineIndex(document.text)
+    findings = []
+    for m in matches:
+        rule = ruleset.rules[m.rule]
+        spec = rule.spec
+        match = document.text[m.start:m.end]
+        line, column = lines.position(m.start)
+        # Built without re-validation: every value comes from validated rules and our own offsets.
+        findings.append(Finding.model_construct(
+            rule_id=spec.id, category=spec.category, severity=spec.severity,
+            message=spec.message.replace("{match}", match), match=match,
+            start=m.start, end=m.end, line=line, column=column, utterance=m.utterance,
+            speaker=document.utterances[m.utterance].speaker,
+            legal_basis=list(spec.legal_basis), responses=list(rule.responses),
+        ))
+    return findings

@@ -1,6 +1,10 @@
 """The data that flows through the pipeline: Document → Finding → Report.
 
 All offsets are code-point offsets into `Document.text`, never bytes.
+
+Documents and utterances are created by the million in a batch and cross process
+boundaries, so they are plain slotted dataclasses; the reports, whose shape is the
+output contract, are pydantic models.
 """
 
 from __future__ import annotations
@@ -44,32 +48,33 @@ Category = Literal[
 SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
 
 
-class Utterance(BaseModel):
-    """One turn (or one message) inside a document: `text == document.text[start:end]`."""
-
-    model_config = ConfigDict(frozen=True)
+@dataclass(frozen=True, slots=True)
+class Utterance:
+    """One turn (or one message) inside a document: `text == document.text[start:end]`;
+    `line` is the 1-based line of `start`."""
 
     index: int
     speaker: Speaker
     start: int
     end: int
     text: str
-    line: int = Field(description="1-based line of `start` in the document text")
+    line: int
     time: str | None = None
 
 
-class Document(BaseModel):
+@dataclass(slots=True)
+class Document:
     """One call transcript or message, already split into utterances."""
 
     id: str
     source: str
     text: str
     channel: Channel = "unknown"
-    utterances: list[Utterance] = Field(default_factory=list)
+    utterances: list[Utterance] = field(default_factory=list)
     sent_at: str | None = None
     debtor_id: str | None = None
     collector_id: str | None = None
-    metadata: dict[str, Any] = Field(default_factory=dict)
+    metadata: dict[str, Any] = field(default_factory=dict)
     # Set by a reader that could not read this document; it is reported, not scanned.
     error: str | None = None
 

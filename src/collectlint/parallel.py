@@ -1,9 +1,10 @@
 """Scan documents in worker processes, in input order, with a bounded number in flight.
 
 Each worker builds its Linter once (rules, prefilter, and jieba on first need) and
-keeps it for every chunk it is sent. `multiprocessing.Pool.imap` would read the whole
-input ahead of the workers; here at most `2 × jobs` chunks are pending at any time,
-so memory stays bounded however large the input.
+keeps it for every chunk it is sent. Workers send back only the compact matches; the
+parent, which still holds the documents, turns them into findings. Pool.imap would
+read the whole input ahead of the workers; here at most `2 × jobs` chunks are pending
+at any time, so memory stays bounded however large the input.
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ def _init_worker(linter_options: dict[str, Any]) -> None:
     _worker_linter = Linter(**linter_options)
 
 
-def _scan_chunk(documents: list[Document]) -> list[DocumentResult]:
-    return [_worker_linter.scan_document(d) for d in documents]
+def _match_chunk(documents: list[Document]) -> list[Any]:
+    return [_worker_linter.match_document(d) for d in documents]
 
 
 def default_jobs() -> int:
@@ -40,16 +41,20 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def scan_in_processes(
-    documents: Iterable[Document], linter_options: dict[str, Any], jobs: int
-) -> Iterator[DocumentResult]:
+def scan_in_processes(documents: Iterable[Document], linter: Any, jobs: int) -> Iterator[DocumentResult]:
     chunks = iter(lambda it=iter(documents): list(itertools.islice(it, CHUNK_SIZE)), [])
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
-                             initargs=(linter_options,)) as pool:
-        pending: deque[Future[list[DocumentResult]]] = deque()
+                             initargs=(linter.options,)) as pool:
+        pending: deque[tuple[list[Document], Future[list[Any]]]] = deque()
+
+        def ready() -> Iterator[DocumentResult]:
+            chunk, future = pending.popleft()
+            for document, outcome in zip(chunk, future.result()):
+                yield linter.result(document, outcome)
+
         for chunk in chunks:
-            pending.append(pool.submit(_scan_chunk, chunk))
+            pending.append((chunk, pool.submit(_match_chunk, chunk)))
             while len(pending) >= 2 * jobs:
-                yield from pending.popleft().result()
+                yield from ready()
         while pending:
-            yield from pending.popleft().result()
+            yield from ready()

@@ -35,7 +35,7 @@ def example_fires(rule: CompiledRule, example: str, ruleset: RuleSet, tokenizer:
     single = _SINGLE.get(id(rule))
     if single is None or single.rules[0] is not rule:
         single = _SINGLE[id(rule)] = RuleSet((rule,), ruleset.responses, ruleset.user_dicts)
-    return any(f.rule_id == rule.id for f in scan_document(document, single, tokenizer))
+    return bool(scan_document(document, single, tokenizer))
 
 
 def run_examples(ruleset: RuleSet, tokenizer: Tokenizer) -> tuple[int, list[ExampleFailure]]:
