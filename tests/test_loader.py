@@ -1,6 +1,8 @@
 """Rule-file problems stop the load with `path:line: rule ID: what is wrong`."""
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from collectlint.errors import RuleFileErrors
 from collectlint.rules.loader import builtin_rules_dir, load_rule_pack
@@ -79,3 +81,40 @@ def test_every_problem_is_reported_not_just_the_first(tmp_path):
     two = two.replace("severity: error", "severity: fatal", 1)
     msgs = errors_of(tmp_path, two)
     assert any("XX001" in m for m in msgs) and any("XX002" in m for m in msgs)
+
+
+_MUTATIONS = st.sampled_from(["delete", "duplicate", "garbage", "indent", "value"])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(_MUTATIONS, st.integers(min_value=0, max_value=200),
+                          st.sampled_from(["", "]", "[", ":", "- x", "kind: regex", "pattern: '('",
+                                           "within: -1", "severity: fatal", "id: XX001", "{", "\t"])),
+                min_size=1, max_size=4))
+def test_mutated_rule_files_give_clean_errors(tmp_path_factory, mutations):
+    source = (builtin_rules_dir() / "threat_violence.yaml").read_text(encoding="utf-8").splitlines()
+    for kind, at, text in mutations:
+        i = at % len(source)
+        if kind == "delete":
+            del source[i]
+        elif kind == "duplicate":
+            source.insert(i, source[i])
+        elif kind == "garbage":
+            source.insert(i, text)
+        elif kind == "indent":
+            source[i] = " " + source[i]
+        else:
+            head, _, _ = source[i].partition(":")
+            source[i] = f"{head}: {text}"
+        if not source:
+            source = [""]
+    folder = tmp_path_factory.mktemp("fuzz")
+    (folder / "responses.yaml").write_text(
+        (builtin_rules_dir() / "responses.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "rules.yaml").write_text("\n".join(source), encoding="utf-8")
+    try:
+        load_rule_pack([folder])
+    except RuleFileErrors as exc:
+        for error in exc.errors:
+            assert str(error).startswith(str(folder)), str(error)
+            assert "\n" not in str(error)

@@ -9,6 +9,7 @@ the reference the fast mode is tested against and must agree with exactly.
 
 from __future__ import annotations
 
+import time
 from bisect import bisect_right
 from collections import defaultdict
 from typing import NamedTuple
@@ -25,7 +26,7 @@ class RuleTimeout(Exception):
     """A rule's pattern exceeded its time limit on a document."""
 
     def __init__(self, rule_id: str) -> None:
-        super().__init__(f"rule {rule_id}: regular expression timed out; document not fully scanned")
+        super().__init__(f"rule {rule_id}: regular expression timed out; document not scanned")
         self.rule_id = rule_id
 
 
@@ -77,11 +78,18 @@ class Match(NamedTuple):
     utterance: int
 
 
+# Regular expressions of all rules together get this long per document; a pattern that
+# backtracks catastrophically ends the document's scan with an error naming the rule.
+REGEX_BUDGET_SECONDS = 5.0
+
+
 def scan_document(
-    document: Document, ruleset: RuleSet, tokenizer: Tokenizer, *, exhaustive: bool = False
+    document: Document, ruleset: RuleSet, tokenizer: Tokenizer, *, exhaustive: bool = False,
+    regex_budget: float | None = None,
 ) -> list[Match]:
     if not document.utterances:
         return []
+    deadline = time.monotonic() + (REGEX_BUDGET_SECONDS if regex_budget is None else regex_budget)
     norm = normalize(document.text)
     rules = ruleset.rules
     prefilter = ruleset.prefilter
@@ -102,11 +110,11 @@ def scan_document(
             continue
         lo, hi = norm.normalized_offset(utterance.start), norm.normalized_offset(utterance.end)
         if present is None:
-            ctx = MatchContext(norm.text[lo:hi], tokenizer)
+            ctx = MatchContext(norm.text[lo:hi], tokenizer, deadline=deadline)
             ctx.tokenize_all()
         else:
             local = {lit: [p - lo for p in positions] for lit, positions in present.items()}
-            ctx = MatchContext(norm.text[lo:hi], tokenizer, local, prefilter.literals)
+            ctx = MatchContext(norm.text[lo:hi], tokenizer, local, prefilter.literals, deadline)
         for r in in_scope:
             rule = rules[r]
             try:

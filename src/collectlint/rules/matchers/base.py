@@ -75,8 +75,9 @@ class MatchContext:
 
     def __init__(self, text: str, tokenizer: Tokenizer,
                  found: dict[str, list[int]] | None = None,
-                 searched: frozenset[str] = frozenset()) -> None:
+                 searched: frozenset[str] = frozenset(), deadline: float | None = None) -> None:
         self.text = text
+        self.deadline = deadline  # time.monotonic() by which regex matching must be done
         self._tokenizer = tokenizer
         self._found = found if found is not None else {}
         self._searched = searched

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import unicodedata
 
 import regex
@@ -34,8 +35,14 @@ class RegexMatcher:
 
     def find(self, ctx: MatchContext) -> list[Hit]:
         hits = []
+        timeout = self.timeout
+        if ctx.deadline is not None:
+            remaining = ctx.deadline - time.monotonic()
+            if remaining <= 0:
+                raise RegexTimeout("document time budget for regular expressions used up")
+            timeout = min(timeout, remaining)
         try:
-            for m in self.pattern.finditer(ctx.text, timeout=self.timeout):
+            for m in self.pattern.finditer(ctx.text, timeout=timeout):
                 start, end = m.span()
                 if end <= start:
                     continue
