@@ -41,7 +41,8 @@ def test_expansions_map_to_their_one_source_character():
     assert n.normalized_offset(1) == 3
 
 
-_evasive = st.lists(st.sampled_from(list("坐牢爆通讯录公安 -*.ＡＢａｂ１，。！\u3000\u200b㈱\r\nA")), max_size=30).map("".join)
+_evasive = st.lists(st.sampled_from(list("坐牢爆通讯录公安還錢讓 -*.ＡＢａｂ１，。！…①\u3000\u200b㈱\r\nA")),
+                    max_size=30).map("".join)
 
 
 @given(_evasive | st.text())
@@ -60,3 +61,10 @@ def test_fast_path_equals_the_character_walk(source):
     assert fast.text == slow.text
     assert [fast.source_offset(i) for i in range(len(fast.text))] == [
         slow.source_offset(i) for i in range(len(slow.text))]
+
+
+def test_traditional_characters_become_simplified_in_place():
+    source = "不還錢就讓你爸媽知道"
+    n = normalize(source)
+    assert n.text == "不还钱就让你爸妈知道"
+    assert n.source_span(1, 3) == (1, 3)

@@ -5,16 +5,19 @@ original. `NormalizedText.source_span` maps a normalized span back, so that
 `original[start:end]` is exactly what the collector wrote, separators and all.
 
 Steps: NFKC (full-width letters, digits and punctuation become ASCII), ASCII lower
-case, invisible characters dropped, and separators inserted between Han characters
-to dodge filters (坐-牢, 公*安, 爆 通 讯 录) removed. Typical text takes a fast path
+case, traditional characters to simplified (還錢 → 还钱), invisible characters dropped,
+and separators inserted between Han characters to dodge filters (坐-牢, 公*安,
+爆 通 讯 录) removed. Typical text takes a fast path
 of C-level string operations; only text that needs it is walked character by character.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
+from pathlib import Path
 
 import regex
 
@@ -44,6 +47,28 @@ for _block in (range(0x2460, 0x2500), range(0x2E80, 0x2FE0), range(0xF900, 0xFB0
         _n = unicodedata.normalize("NFKC", chr(_c))
         if len(_n) == 1 and _n != chr(_c):
             _FAST_TABLE[_c] = _n.lower() if _n.isascii() else _n
+
+
+def _traditional_to_simplified() -> dict[int, str]:
+    """Character-level traditional → simplified table (還錢 → 还钱, 讓 → 让), from the
+    OpenCC dictionary shipped by opencc-python-reimplemented. Only one-to-one character
+    mappings, so offsets stay put; where OpenCC offers several, the first is taken."""
+    spec = importlib.util.find_spec("opencc")
+    if spec is None or spec.origin is None:
+        raise ImportError("collectlint needs the package opencc-python-reimplemented")
+    path = Path(spec.origin).parent / "dictionary" / "TSCharacters.txt"
+    table: dict[int, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        trad, _, simplified = line.partition("\t")
+        first = simplified.split(" ")[0]
+        if len(trad) == 1 and len(first) == 1 and first != trad:
+            table[ord(trad)] = first
+    return table
+
+
+_TRADITIONAL = _traditional_to_simplified()
+_FAST_TABLE.update(_TRADITIONAL)
+
 # After the table: characters only the character walk handles.
 _NEEDS_SLOW_PATH = regex.compile(rf"[{''.join(_INVISIBLE)}\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SEPARATOR_RUN = regex.compile(rf"(?<=[{_HAN}])[{_SEPARATOR_CLASS}\u3000 ]+(?=[{_HAN}])")
@@ -119,7 +144,9 @@ def _fold(ch: str) -> str:
     if ch in _KEEP:
         return ch
     folded = unicodedata.normalize("NFKC", ch)
-    return folded.lower() if folded.isascii() else folded
+    if folded.isascii():
+        return folded.lower()
+    return folded.translate(_TRADITIONAL)
 
 
 def _normalize_slowly(source: str) -> NormalizedText:
