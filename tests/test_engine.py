@@ -101,3 +101,40 @@ def test_scanning_never_raises_and_offsets_hold(linter, text):
     for f in report.findings:
         assert text[f.start:f.end] == f.match
         assert f.start < f.end
+
+
+def test_night_contact_from_sent_at_and_quiet_hours_profile():
+    from collectlint import Linter
+
+    text = "您的账单已逾期，请尽快还款。"
+    cn, us = Linter(), Linter(quiet_hours=("21:00", "08:00"))
+    assert "HA902" in rule_ids(cn.scan(text, sent_at="2026-11-20T23:40:00+08:00"))
+    assert "HA902" not in rule_ids(cn.scan(text, sent_at="2026-11-20T21:30:00+08:00"))
+    assert "HA902" in rule_ids(us.scan(text, sent_at="2026-11-20T21:30:00-05:00"))
+    [f] = [f for f in cn.scan(text, sent_at="2026-11-20T23:40:00+08:00").findings if f.rule_id == "HA902"]
+    assert text[f.start:f.end] == f.match == text  # the first sentence of the message
+
+
+def test_calls_over_the_daily_limit_are_flagged_in_input_order(tmp_path, linter):
+    import json
+
+    call = "坐席：您好，今天能还款吗？\n客户：我在想办法。"
+    rows = [{"id": f"c{i}", "text": call, "channel": "call", "debtor_id": "D1",
+             "sent_at": f"2026-11-20T{9 + i:02d}:00:00+08:00"} for i in range(5)]
+    rows.append({"id": "other-day", "text": call, "channel": "call", "debtor_id": "D1",
+                 "sent_at": "2026-11-21T09:00:00+08:00"})
+    rows.append({"id": "unanswered", "text": "坐席：喂？", "channel": "call", "debtor_id": "D1",
+                 "sent_at": "2026-11-20T18:00:00+08:00"})
+    path = tmp_path / "calls.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    for jobs in (1, 2):
+        flagged = [r.id for r in linter.iter_paths([path], jobs=jobs)
+                   if any(f.rule_id == "HA903" for f in r.findings)]
+        assert flagged == ["c3", "c4"], jobs
+
+
+def test_wrong_party_then_disclosure_is_third_party(linter):
+    text = "坐席：请问是张伟吗？\n客户：打错了，我不认识他。\n坐席：他在我们平台欠了两万，你帮忙转告一下。"
+    assert "TP901" in rule_ids(linter.scan(text))
+    polite = "坐席：请问是张伟吗？\n客户：打错了。\n坐席：抱歉打扰了。"
+    assert linter.scan(polite).findings == []

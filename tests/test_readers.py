@@ -7,7 +7,7 @@ from collectlint.io.transcript import TranscriptParser
 
 def test_labels_and_timestamps_give_speakers_and_offsets():
     text = "[00:00:02] 坐席：喂，是王先生吗？\n客户：是我。\n00:01:05 催收员：请尽快还款"
-    utterances, labelled = TranscriptParser().parse(text)
+    utterances, labelled, _ = TranscriptParser().parse(text)
     assert labelled
     assert [u.speaker for u in utterances] == ["collector", "borrower", "collector"]
     assert [u.time for u in utterances] == ["00:00:02", None, "00:01:05"]
@@ -18,19 +18,19 @@ def test_labels_and_timestamps_give_speakers_and_offsets():
 
 
 def test_unlabelled_lines_continue_the_previous_speaker():
-    utterances, _ = TranscriptParser().parse("客户：我没钱\n真的没钱\n坐席：理解")
+    utterances, _, _ = TranscriptParser().parse("客户：我没钱\n真的没钱\n坐席：理解")
     assert [u.speaker for u in utterances] == ["borrower", "borrower", "collector"]
 
 
 def test_no_labels_means_one_message_of_the_default_speaker():
-    utterances, labelled = TranscriptParser().parse("您的账单已逾期。\n请尽快还款。")
+    utterances, labelled, _ = TranscriptParser().parse("您的账单已逾期。\n请尽快还款。")
     assert not labelled
     assert {u.speaker for u in utterances} == {"collector"}
 
 
 def test_custom_label_map():
     parser = TranscriptParser({"AI": "collector", "客人": "borrower"})
-    utterances, _ = parser.parse("AI：您好\n客人：你好")
+    utterances, _, _ = parser.parse("AI：您好\n客人：你好")
     assert [u.speaker for u in utterances] == ["collector", "borrower"]
 
 
@@ -111,3 +111,19 @@ def test_undecodable_jsonl_line_is_an_error_of_its_own(tmp_path):
     path.write_bytes(b'{"id": "a", "text": "ok"}\n\xff\xfe\xfd\x80\n{"id": "c", "text": "ok"}\n')
     docs = list(DocumentReader().read_file(path))
     assert [d.error is None for d in docs] == [True, False, True]
+
+
+def test_header_time_line_is_metadata_not_a_turn():
+    text = "通话时间：2026-11-20 23:15:00\n坐席：你好\n客户：你好"
+    transcript = TranscriptParser().parse(text)
+    assert transcript.time == "2026-11-20T23:15:00"
+    assert [u.text for u in transcript.utterances] == ["你好", "你好"]
+    doc = DocumentReader().from_text(text)
+    assert doc.sent_at == "2026-11-20T23:15:00" and doc.channel == "call"
+
+
+def test_bad_sent_at_is_an_input_error(tmp_path):
+    path = tmp_path / "t.jsonl"
+    path.write_text('{"id": "x", "text": "你好", "sent_at": "yesterday"}\n', encoding="utf-8")
+    [doc] = DocumentReader().read_file(path)
+    assert "sent_at" in doc.error

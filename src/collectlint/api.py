@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from collectlint import __version__
-from collectlint.engine import Match, RuleTimeout, build_findings, scan_document
+from collectlint.batch import DailyLimits
+from collectlint.engine import QUIET_HOURS, Match, RuleTimeout, build_findings, scan_document
 from collectlint.parallel import CHUNK_SIZE, scan_in_processes
 from collectlint.io.readers import DocumentReader
 from collectlint.io.transcript import TranscriptParser
@@ -33,12 +34,14 @@ class Linter:
         ignore: Sequence[str] = (),
         exhaustive: bool = False,
         speaker_labels: dict[str, Speaker] | None = None,
+        quiet_hours: tuple[str, str] = QUIET_HOURS,
     ) -> None:
         # What a worker process needs to build the same Linter (see parallel.py).
         self.options: dict[str, Any] = {
             "rules": rules, "builtin": builtin, "select": tuple(select), "ignore": tuple(ignore),
-            "exhaustive": exhaustive, "speaker_labels": speaker_labels,
+            "exhaustive": exhaustive, "speaker_labels": speaker_labels, "quiet_hours": quiet_hours,
         }
+        self.quiet_hours = quiet_hours
         if isinstance(rules, RuleSet):
             ruleset = rules
         else:
@@ -60,7 +63,8 @@ class Linter:
         if document.error is not None:
             return document.error
         try:
-            return scan_document(document, self.ruleset, self.tokenizer, exhaustive=self.exhaustive)
+            return scan_document(document, self.ruleset, self.tokenizer, exhaustive=self.exhaustive,
+                                 quiet_hours=self.quiet_hours)
         except RuleTimeout as exc:
             return str(exc)
 
@@ -77,8 +81,10 @@ class Linter:
         )
 
     def scan_documents(self, documents: Iterable[Document]) -> Iterator[DocumentResult]:
+        """Results in input order, with the batch rules (contacts per debtor per day) applied."""
+        limits = DailyLimits(self.ruleset)
         for document in documents:
-            yield self.scan_document(document)
+            yield limits.apply(self.scan_document(document))
 
     def scan(self, text: str, **meta: Any) -> Report:
         """Scan one text (a message or a transcript). `meta`: id, channel, speaker, sent_at, …"""
@@ -95,7 +101,8 @@ class Linter:
         head = list(itertools.islice(documents, CHUNK_SIZE + 1))
         if len(head) <= CHUNK_SIZE:
             return self.scan_documents(head)
-        return scan_in_processes(itertools.chain(head, documents), self, jobs)
+        return DailyLimits(self.ruleset).stream(
+            scan_in_processes(itertools.chain(head, documents), self, jobs))
 
     def scan_paths(self, paths: Iterable[str | Path]) -> Report:
         return Report(tool_version=__version__, documents=list(self.iter_paths(paths)))

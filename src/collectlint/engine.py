@@ -14,6 +14,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from typing import NamedTuple
 
+from collectlint.clock import in_window, local_time
 from collectlint.models import Document, Finding, Utterance
 from collectlint.rules.loader import CompiledRule, RuleSet
 from collectlint.rules.matchers import Hit, MatchContext
@@ -78,14 +79,43 @@ class Match(NamedTuple):
     utterance: int
 
 
+# Contact in these local hours is harassment unless the debtor agreed (GB/T 45251—2025,
+# CBA 2026); the US FDCPA profile uses 21:00–08:00.
+QUIET_HOURS = ("22:00", "08:00")
 # Regular expressions of all rules together get this long per document; a pattern that
 # backtracks catastrophically ends the document's scan with an error naming the rule.
 REGEX_BUDGET_SECONDS = 5.0
 
 
+class _Conversation:
+    """Which turn first triggered a conversation-state rule (打错了, 别再打了 …)."""
+
+    def __init__(self, document: Document, norm: NormalizedText) -> None:
+        self.document = document
+        self.norm = norm
+        self._first: dict[int, int | None] = {}
+
+    def allows(self, index: int, rule: CompiledRule, utterance: int) -> bool:
+        if not rule.after_terms:
+            return True
+        if index not in self._first:
+            self._first[index] = self._first_trigger(rule)
+        first = self._first[index]
+        return first is not None and first < utterance
+
+    def _first_trigger(self, rule: CompiledRule) -> int | None:
+        speakers = rule.spec.after.speakers  # type: ignore[union-attr]
+        for j, u in enumerate(self.document.utterances):
+            if u.speaker in speakers:
+                text = self.norm.text[self.norm.normalized_offset(u.start):self.norm.normalized_offset(u.end)]
+                if any(term in text for term in rule.after_terms):
+                    return j
+        return None
+
+
 def scan_document(
     document: Document, ruleset: RuleSet, tokenizer: Tokenizer, *, exhaustive: bool = False,
-    regex_budget: float | None = None,
+    regex_budget: float | None = None, quiet_hours: tuple[str, str] = QUIET_HOURS,
 ) -> list[Match]:
     if not document.utterances:
         return []
@@ -93,8 +123,10 @@ def scan_document(
     norm = normalize(document.text)
     rules = ruleset.rules
     prefilter = ruleset.prefilter
+    conversation = _Conversation(document, norm)
+    matches: list[Match] = contact_time_matches(document, ruleset, quiet_hours)
     if exhaustive:
-        every_rule = list(range(len(rules)))
+        every_rule = list(prefilter.text_rules)
         work = [(i, None, every_rule) for i in range(len(document.utterances))]
     else:
         grouped = _literals_by_utterance(document, norm, prefilter.find(norm.text))
@@ -102,10 +134,10 @@ def scan_document(
         work = [(i, grouped.get(i, {}), prefilter.candidates(set(grouped.get(i, ()))))
                 for i in indexes]
 
-    matches: list[Match] = []
     for i, present, candidates in work:
         utterance = document.utterances[i]
-        in_scope = [r for r in candidates if _in_scope(rules[r], utterance, document)]
+        in_scope = [r for r in candidates if _in_scope(rules[r], utterance, document)
+                    and conversation.allows(r, rules[r], i)]
         if not in_scope:
             continue
         lo, hi = norm.normalized_offset(utterance.start), norm.normalized_offset(utterance.end)
@@ -127,6 +159,36 @@ def scan_document(
                     matches.append(Match(r, start, end, i))
     matches.sort(key=lambda m: (m.start, m.end, rules[m.rule].id))
     return matches
+
+
+def first_span(document: Document, rule: CompiledRule) -> Match | None:
+    """Where a finding about the whole contact points: the first sentence of the first
+    in-scope turn (at most 40 characters)."""
+    for u in document.utterances:
+        if u.speaker in rule.spec.scope.speakers and u.text.strip():
+            end = u.start + min(len(u.text), 40)
+            cut = next((u.start + k + 1 for k, ch in enumerate(u.text[:40]) if ch in "。！？!?\n"), end)
+            return Match(-1, u.start, cut, u.index)
+    return None
+
+
+def contact_time_matches(document: Document, ruleset: RuleSet,
+                         quiet_hours: tuple[str, str]) -> list[Match]:
+    t = local_time(document.sent_at)
+    if t is None:
+        return []
+    found = []
+    for r, rule in enumerate(ruleset.rules):
+        if rule.spec.kind != "contact_time":
+            continue
+        channels = rule.spec.scope.channels
+        if channels is not None and document.channel not in channels:
+            continue
+        if in_window(t, rule.spec.window or quiet_hours):  # type: ignore[union-attr]
+            span = first_span(document, rule)
+            if span is not None:
+                found.append(span._replace(rule=r))
+    return found
 
 
 def _distinct(hits: list[Hit]) -> list[Hit]:

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO, get_args
 
+from collectlint.clock import local_time
 from collectlint.errors import InputError
 from collectlint.io.encoding import decode, sniff
 from collectlint.io.transcript import TranscriptParser
@@ -35,12 +36,17 @@ class DocumentReader:
                   **meta: Any) -> Document:
         """One document from a string (a transcript or a message)."""
         default: Speaker = speaker if speaker in _SPEAKERS else "collector"  # type: ignore[assignment]
-        utterances, labelled = self.parser.parse(text, default_speaker=default)
+        transcript = self.parser.parse(text, default_speaker=default)
+        utterances = transcript.utterances
         if channel is None:
-            channel = "call" if labelled else "sms"
+            channel = "call" if transcript.labelled else "sms"
         if channel not in _CHANNELS:
             raise InputError(f"unknown channel {channel!r} (expected one of {', '.join(sorted(_CHANNELS))})")
         fields = {k: meta.pop(k) for k in ("sent_at", "debtor_id", "collector_id") if k in meta}
+        if fields.get("sent_at") is None and transcript.time is not None:
+            fields["sent_at"] = transcript.time
+        if fields.get("sent_at") is not None and local_time(str(fields["sent_at"])) is None:
+            raise InputError(f"sent_at is not an ISO 8601 time: {fields['sent_at']!r}")
         return Document(id=id, source=source, text=text, channel=channel,  # type: ignore[arg-type]
                         utterances=utterances, metadata=meta,
                         **{k: None if v is None else str(v) for k, v in fields.items()})

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import NamedTuple
 
 import regex
 
@@ -30,18 +31,47 @@ def _line_pattern(labels: Mapping[str, Speaker]) -> regex.Pattern[str]:
     )
 
 
+# A header line giving the time of the call or message, before the first turn:
+# 通话时间：2026-11-20 23:15:00 (read as local time).
+_HEADER_TIME = regex.compile(
+    r"^[ \t\u3000]*(?:通话时间|发送时间|拨打时间|时间|日期时间|call time|time)[ \t]*[：:][ \t]*"
+    r"(?P<date>\d{4}-\d{1,2}-\d{1,2})[ T]+(?P<clock>\d{1,2}:\d{2}(?::\d{2})?)[ \t]*$",
+    regex.IGNORECASE,
+)
+
+
+class Transcript(NamedTuple):
+    utterances: list[Utterance]
+    labelled: bool  # some line carried a speaker label
+    time: str | None  # ISO 8601 local time from a header line, if any
+
+
+def header_time(date: str, clock: str) -> str:
+    y, m, d = (int(x) for x in date.split("-"))
+    parts = [int(x) for x in clock.split(":")] + [0]
+    return f"{y:04d}-{m:02d}-{d:02d}T{parts[0]:02d}:{parts[1]:02d}:{parts[2]:02d}"
+
+
 class TranscriptParser:
     def __init__(self, labels: Mapping[str, Speaker] | None = None) -> None:
         self.labels = dict(DEFAULT_SPEAKER_LABELS if labels is None else labels)
         self._pattern = _line_pattern(self.labels)
 
-    def parse(self, text: str, default_speaker: Speaker = "collector") -> tuple[list[Utterance], bool]:
-        """Utterances of `text`, and whether any line carried a speaker label.
-        `default_speaker` applies when none does; before the first label, the speaker is unknown."""
+    def parse(self, text: str, default_speaker: Speaker = "collector") -> Transcript:
+        """Utterances of `text`, whether any line carried a speaker label, and the time of a
+        header line. `default_speaker` applies when no line is labelled; before the first
+        label, the speaker is unknown."""
         parsed = []
         offset = 0
+        time_of_header: str | None = None
         for number, raw in enumerate(text.split("\n"), start=1):
             line = raw[:-1] if raw.endswith("\r") else raw
+            if not parsed or not any(body for _, _, body, _, _ in parsed):
+                header = _HEADER_TIME.match(line)
+                if header and time_of_header is None:
+                    time_of_header = header_time(header.group("date"), header.group("clock"))
+                    offset += len(raw) + 1
+                    continue
             m = self._pattern.match(line)
             label = m.group("label") if m else None
             time = next((m.group(g) for g in ("t1", "t2", "t3", "t4") if m and m.group(g)), None)
@@ -60,4 +90,4 @@ class TranscriptParser:
                 continue
             utterances.append(Utterance(index=len(utterances), speaker=speaker, start=start,
                                         end=start + len(body), text=body, line=number, time=time))
-        return utterances, labelled
+        return Transcript(utterances, labelled, time_of_header)

@@ -20,6 +20,7 @@ from collectlint.models import CATEGORIES, LegalBasis, Response
 from collectlint.respond import ResponseBook, load_responses
 from collectlint.rules.exceptions import ExceptionChecker
 from collectlint.rules.matchers import Matcher, compile_matcher
+from collectlint.rules.matchers.base import normalize_term
 from collectlint.rules.prefilter import Prefilter
 from collectlint.rules.schema import RuleSpec
 from collectlint.rules.yamlsource import YamlSource
@@ -28,10 +29,10 @@ REGEX_TIMEOUT_SECONDS = 1.0
 _RULE_ADAPTER: TypeAdapter[RuleSpec] = TypeAdapter(RuleSpec)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class CompiledRule:
     spec: RuleSpec
-    matcher: Matcher
+    matcher: Matcher | None  # None: a rule that reads metadata, not words
     exceptions: ExceptionChecker
     responses: tuple[Response, ...]
     path: Path
@@ -44,6 +45,12 @@ class CompiledRule:
     @property
     def legal_basis(self) -> tuple[LegalBasis, ...]:
         return self.spec.legal_basis
+
+    @cached_property
+    def after_terms(self) -> tuple[str, ...]:
+        """Normalized trigger terms of a conversation-state rule (empty for others)."""
+        after = getattr(self.spec, "after", None)
+        return tuple(normalize_term(t) for t in after.terms) if after else ()
 
 
 @dataclass(frozen=True)

@@ -25,10 +25,12 @@ if TYPE_CHECKING:
 class Prefilter:
     def __init__(self, rules: Sequence[CompiledRule]) -> None:
         self.rules = tuple(rules)
-        self.ungated = tuple(i for i, r in enumerate(self.rules) if not r.matcher.literals)
+        # Indexes of the rules that read words; metadata rules are not the prefilter's.
+        self.text_rules = tuple(i for i, r in enumerate(self.rules) if r.matcher is not None)
+        self.ungated = tuple(i for i in self.text_rules if not self.rules[i].matcher.literals)  # type: ignore[union-attr]
         self.triggers: dict[int, frozenset[str]] = {
-            i: max(r.matcher.literals, key=selectivity)
-            for i, r in enumerate(self.rules) if r.matcher.literals
+            i: max(self.rules[i].matcher.literals, key=selectivity)  # type: ignore[union-attr]
+            for i in self.text_rules if self.rules[i].matcher.literals  # type: ignore[union-attr]
         }
         self._rules_by_literal: dict[str, set[int]] = {}
         for i, trigger in self.triggers.items():

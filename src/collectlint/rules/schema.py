@@ -3,6 +3,7 @@ plus metadata (category, severity, legal basis, responses, examples)."""
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -46,9 +47,28 @@ class Exceptions(_Strict):
     patterns: tuple[str, ...] = Field(default=(), description="like phrases, as regular expressions")
 
 
+class ExampleRecord(_Strict):
+    """An example with metadata, for rules that read more than the words."""
+
+    text: str
+    sent_at: str | None = None
+    channel: Channel | None = None
+
+
+Example = str | ExampleRecord
+
+
 class Examples(_Strict):
-    match: tuple[str, ...] = Field(min_length=1)
-    no_match: tuple[str, ...] = Field(min_length=1)
+    match: tuple[Example, ...] = Field(min_length=1)
+    no_match: tuple[Example, ...] = Field(min_length=1)
+
+
+class After(_Strict):
+    """Conversation state: the rule applies only after the other party said one of `terms`
+    (打错了, 我不是本人, 别再打了 …) in an earlier turn."""
+
+    speakers: tuple[Speaker, ...] = ("borrower", "unknown")
+    terms: tuple[str, ...] = Field(min_length=1)
 
 
 class RuleBase(_Strict):
@@ -62,6 +82,7 @@ class RuleBase(_Strict):
     responses: tuple[str, ...] = Field(min_length=1)
     scope: Scope = Scope()
     exceptions: Exceptions = Exceptions()
+    after: After | None = None
     examples: Examples
 
 
@@ -114,7 +135,42 @@ class ProximityRule(RuleBase):
         return groups
 
 
-RuleSpec = Annotated[KeywordsRule | RegexRule | ProximityRule, Field(discriminator="kind")]
+_CLOCK = r"^([01]\d|2[0-3]):[0-5]\d$"
+
+
+class ContactTimeRule(RuleBase):
+    """Contact inside the quiet hours (local time of `sent_at` or of a transcript's header).
+    `window` overrides the quiet hours configured for the scan (default 22:00–08:00)."""
+
+    kind: Literal["contact_time"]
+    window: tuple[str, str] | None = None
+
+    @field_validator("window")
+    @classmethod
+    def _check_window(cls, window: tuple[str, str] | None) -> tuple[str, str] | None:
+        if window is not None:
+            for clock in window:
+                if not re.match(_CLOCK, clock):
+                    raise ValueError(f"expected HH:MM, got {clock!r}")
+        return window
+
+
+class DailyLimitRule(RuleBase):
+    """More than `limit` contacts of one channel with one debtor_id in one local day,
+    counted across the batch in input order; the contacts over the limit are flagged."""
+
+    kind: Literal["daily_limit"]
+    channel: Channel
+    limit: int = Field(ge=1)
+    connected_only: bool = Field(default=False, description="count only calls the debtor spoke in")
+    examples: Examples | None = None  # type: ignore[assignment]  # needs a batch; tested in tests/
+
+
+TextRule = KeywordsRule | RegexRule | ProximityRule
+RuleSpec = Annotated[
+    KeywordsRule | RegexRule | ProximityRule | ContactTimeRule | DailyLimitRule,
+    Field(discriminator="kind"),
+]
 
 
 class RuleFile(_Strict):

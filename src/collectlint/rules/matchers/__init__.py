@@ -6,14 +6,17 @@ from collectlint.rules.matchers.base import Hit, Matcher, MatchContext
 from collectlint.rules.matchers.keywords import KeywordsMatcher
 from collectlint.rules.matchers.proximity import ProximityMatcher
 from collectlint.rules.matchers.regex import RegexMatcher
-from collectlint.rules.schema import KeywordsRule, ProximityRule, RegexRule
+from collectlint.rules.schema import KeywordsRule, ProximityRule, RegexRule, RuleSpec
 
 __all__ = ["Hit", "MatchContext", "Matcher", "compile_matcher"]
 
 
-def compile_matcher(spec: KeywordsRule | RegexRule | ProximityRule, regex_timeout: float) -> Matcher:
+def compile_matcher(spec: RuleSpec, regex_timeout: float) -> Matcher | None:
+    """The text matcher of a rule; None for the rules that read metadata instead."""
     if isinstance(spec, KeywordsRule):
         return KeywordsMatcher(spec.terms)
     if isinstance(spec, RegexRule):
         return RegexMatcher(spec.pattern, spec.token_aligned, regex_timeout, spec.literals)
-    return ProximityMatcher(spec.groups, spec.within, spec.ordered)
+    if isinstance(spec, ProximityRule):
+        return ProximityMatcher(spec.groups, spec.within, spec.ordered)
+    return None
