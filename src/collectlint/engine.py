@@ -120,7 +120,7 @@ def scan_document(
     if not document.utterances:
         return []
     deadline = time.monotonic() + (REGEX_BUDGET_SECONDS if regex_budget is None else regex_budget)
-    norm = normalize(document.text)
+    norm = ruleset.variants.apply(normalize(document.text))
     rules = ruleset.rules
     prefilter = ruleset.prefilter
     conversation = _Conversation(document, norm)

@@ -8,6 +8,26 @@ from collectlint.rules.schema import Exceptions
 from collectlint.text.tokenize import Token
 
 
+_REFUTATION_REACH = 12  # characters after the trigger searched for a refutation
+_QUOTES = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"', "'": "'", "《": "》"}
+
+
+def _quoted_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(opening mark, closing mark) offsets of the quotations in text[start:end]."""
+    spans = []
+    i = start
+    while i < end:
+        close = _QUOTES.get(text[i])
+        if close is not None:
+            j = text.find(close, i + 1, end)
+            if j != -1:
+                spans.append((i, j))
+                i = j + 1
+                continue
+        i += 1
+    return spans
+
+
 class ExceptionChecker:
     def __init__(self, spec: Exceptions) -> None:
         self.negation = spec.negation
@@ -16,11 +36,31 @@ class ExceptionChecker:
         self._longest = max((len(n) for n in self.negators), default=0)
         self.breakers = tuple(normalize_term(b) for b in spec.breakers)
         self.stops = frozenset(normalize_term(s) for s in spec.stops)
+        self.refutations = tuple(normalize_term(r) for r in spec.refutations)
+        self.quotes = spec.quotes
+        self.reporting = tuple(normalize_term(r) for r in spec.reporting)
         self.phrases = tuple(normalize_term(p) for p in spec.phrases)
         self.patterns = tuple(compile_pattern(p) for p in spec.patterns)
 
     def silences(self, ctx: MatchContext, hit: Hit) -> bool:
-        return self._lawful_phrase_near(ctx, hit) or (self.negation and self._negated(ctx, hit))
+        return (
+            self._lawful_phrase_near(ctx, hit)
+            or (self.negation and (self._negated(ctx, hit) or self._refuted(ctx, hit)))
+            or (self.quotes and self._reported(ctx, hit))
+        )
+
+    def _refuted(self, ctx: MatchContext, hit: Hit) -> bool:
+        """A refutation right after the trigger, in its sentence: 坐牢是不存在的."""
+        _, end = ctx.sentence_bounds(hit.start, hit.end)
+        after = ctx.text[hit.end : min(end, hit.end + _REFUTATION_REACH)]
+        return any(r in after for r in self.refutations)
+
+    def _reported(self, ctx: MatchContext, hit: Hit) -> bool:
+        """The trigger stands inside quotation marks and the sentence reports someone
+        else's words or quotes a rule: 您说的"坐牢"并不会发生, 规定"不得爆通讯录"."""
+        s, e = ctx.sentence_bounds(hit.start, hit.end)
+        quoted = any(qs < hit.start and hit.end <= qe for qs, qe in _quoted_spans(ctx.text, s, e))
+        return quoted and any(cue in ctx.text[s:e] for cue in self.reporting)
 
     def _lawful_phrase_near(self, ctx: MatchContext, hit: Hit) -> bool:
         if not self.phrases and not self.patterns:

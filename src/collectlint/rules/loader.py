@@ -24,6 +24,7 @@ from collectlint.rules.matchers.base import normalize_term
 from collectlint.rules.prefilter import Prefilter
 from collectlint.rules.schema import RuleSpec
 from collectlint.rules.yamlsource import YamlSource
+from collectlint.text.variants import VariantTable
 
 REGEX_TIMEOUT_SECONDS = 1.0
 _RULE_ADAPTER: TypeAdapter[RuleSpec] = TypeAdapter(RuleSpec)
@@ -58,6 +59,7 @@ class RuleSet:
     rules: tuple[CompiledRule, ...]
     responses: ResponseBook
     user_dicts: tuple[Path, ...]
+    variants: VariantTable = VariantTable({})
 
     @cached_property
     def prefilter(self) -> Prefilter:
@@ -83,7 +85,7 @@ class RuleSet:
         kept = tuple(
             r for r in self.rules if (not select or named(r, select)) and not named(r, ignore)
         )
-        return RuleSet(kept, self.responses, self.user_dicts)
+        return RuleSet(kept, self.responses, self.user_dicts, self.variants)
 
 
 def builtin_rules_dir() -> Path:
@@ -98,6 +100,7 @@ def load_rule_pack(dirs: Iterable[Path]) -> RuleSet:
     errors: list[RuleFileError] = []
     rule_sources: list[YamlSource] = []
     responses = ResponseBook({})
+    variants: dict[str, list[str]] = {}
     user_dicts: list[Path] = []
     for directory in dirs:
         if not directory.is_dir():
@@ -108,6 +111,9 @@ def load_rule_pack(dirs: Iterable[Path]) -> RuleSet:
                     source = YamlSource.read(path)
                     if isinstance(source.data, dict) and "responses" in source.data:
                         responses = responses.merged(load_responses(path))
+                    elif isinstance(source.data, dict) and "variants" in source.data:
+                        for standard, spellings in _variants_of(source).items():
+                            variants.setdefault(standard, []).extend(spellings)
                     else:
                         rule_sources.append(source)
                 except RuleFileError as exc:
@@ -128,7 +134,23 @@ def load_rule_pack(dirs: Iterable[Path]) -> RuleSet:
             rules.append(rule)
     if errors:
         raise RuleFileErrors(errors)
-    return RuleSet(tuple(rules), responses, tuple(user_dicts))
+    return RuleSet(tuple(rules), responses, tuple(user_dicts), VariantTable(variants))
+
+
+def _variants_of(source: YamlSource) -> dict[str, list[str]]:
+    """`variants:` maps a standard form to the spellings that stand for it (zuo牢 → 坐牢)."""
+    data = source.data
+    if set(data) != {"variants"} or not isinstance(data["variants"], dict):
+        raise RuleFileError(source.path, "expected a mapping with only a `variants:` mapping", line=1)
+    table: dict[str, list[str]] = {}
+    for standard, spellings in data["variants"].items():
+        if not isinstance(standard, str) or not isinstance(spellings, list) or not all(
+            isinstance(v, str) and v.strip() for v in spellings
+        ):
+            raise RuleFileError(source.path, f"variants of {standard!r}: expected a list of strings",
+                                line=source.line_of(("variants", standard)))
+        table[standard] = spellings
+    return table
 
 
 def _rules_of(

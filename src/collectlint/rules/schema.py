@@ -16,6 +16,17 @@ DEFAULT_NEGATORS = (
     "不会", "不要", "没有", "不能", "不可以", "不可能", "别", "不用", "无需", "不必",
     "不得", "禁止", "严禁", "绝不", "决不", "从不", "从来不", "并不", "并非", "不是",
     "不存在", "不涉及", "无权", "不建议", "不鼓励", "切勿", "请勿", "不允许", "避免", "防止", "谨防",
+    "所谓",
+)
+# Said right after the trigger, these refute it: 坐牢是不存在的, 所谓黑名单并不存在.
+DEFAULT_REFUTATIONS = (
+    "不存在", "是谣言", "不是真的", "是假的", "不属实", "不会发生", "是误传", "是骗人的", "是虚假的",
+)
+# With the trigger inside quotation marks, these show reported speech or a quoted rule,
+# not the collector's own threat: 您说的"坐牢"…, 规定"不得爆通讯录".
+DEFAULT_REPORTING = (
+    "您说", "你说", "你们说", "有人说", "别人说", "网上说", "他们说", "对方说", "听说", "传言", "谣言",
+    "短信说", "短信里说", "所谓", "规定", "禁止", "严禁", "不得", "不允许", "投诉", "冒充",
 )
 # The search for a negator stops at a conditional connective: in 你没有还款就抓你 the
 # negation belongs to the condition, not to the threat.
@@ -41,6 +52,9 @@ class Exceptions(_Strict):
     breakers: tuple[str, ...] = DEFAULT_NEGATION_BREAKERS
     stops: tuple[str, ...] = DEFAULT_NEGATION_STOPS
     window: int = Field(default=4, ge=1, le=20, description="tokens before the match searched for a negator")
+    refutations: tuple[str, ...] = DEFAULT_REFUTATIONS
+    quotes: bool = Field(default=True, description="a quoted trigger with a reporting cue is silent")
+    reporting: tuple[str, ...] = DEFAULT_REPORTING
     phrases: tuple[str, ...] = Field(
         default=(), description="lawful phrasings: when one occurs in the sentence of the match, it is silent"
     )

@@ -29,8 +29,9 @@ _INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
 
 # Inserted between Han characters to dodge keyword filters. Removed only when a Han
 # character stands on both sides of the run; Chinese punctuation (，。、) is never among
-# them, since it really separates words.
-_SEPARATORS = frozenset(" \t\u3000-_*·•.~|/\\+=#^`'\"")
+# them, since it really separates words, nor are quotation marks, which tell reported
+# speech (您说的"坐牢") from the collector's own words.
+_SEPARATORS = frozenset(" \t\u3000-_*·•.~|/\\+=#^`")
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _SEPARATOR_CLASS = "".join("\\" + c if c in "-\\^]" else c for c in sorted(_SEPARATORS - {"\u3000"}))
 
@@ -83,25 +84,34 @@ class NormalizedText:
     """The normalized text and a piecewise map back to the source.
 
     Segment k covers normalized offsets [norm[k], norm[k+1]). In a linear segment
-    (step 1) normalized offset i came from source offset src[k] + (i - norm[k]); in an
-    expansion segment (step 0, one source character that NFKC made several) every
-    character came from source offset src[k].
+    (step 1) normalized offset i came from source offset src[k] + (i - norm[k]); in a
+    fixed segment (step 0: one source character that NFKC made several, or a spelling
+    variant replaced by its standard form) every character came from the source span
+    [src[k], src[k] + width[k]).
     """
 
     text: str
     norm: tuple[int, ...]
     src: tuple[int, ...]
     step: tuple[int, ...]
+    width: tuple[int, ...] = ()  # per segment; empty means 1 everywhere
 
     def source_offset(self, i: int) -> int:
         k = bisect_right(self.norm, i) - 1
         return self.src[k] + (i - self.norm[k]) * self.step[k]
 
+    def source_end(self, i: int) -> int:
+        """End (exclusive) of the source span normalized character i came from."""
+        k = bisect_right(self.norm, i) - 1
+        if self.step[k] or not self.width:
+            return self.source_offset(i) + 1
+        return self.src[k] + self.width[k]
+
     def source_span(self, start: int, end: int) -> tuple[int, int]:
         """Map the normalized span [start, end) to a span of the source text."""
         if end <= start:
             raise ValueError("empty span")
-        return self.source_offset(start), self.source_offset(end - 1) + 1
+        return self.source_offset(start), self.source_end(end - 1)
 
     def normalized_offset(self, source_offset: int) -> int:
         """The first normalized offset that comes from `source_offset` or later."""

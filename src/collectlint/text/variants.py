@@ -1,0 +1,81 @@
+"""Spelling variants used to dodge keyword filters — pinyin and homophones for the key
+terms (zuo牢, 法yuan, jing察, 暴通讯录) — replaced by their standard form after
+normalization, with the offset map extended so findings still point at what was
+written. The table comes from the rule pack (variants.yaml)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import ahocorasick
+
+from collectlint.text.normalize import NormalizedText, normalize
+
+
+class VariantTable:
+    def __init__(self, standard_forms: Mapping[str, list[str] | tuple[str, ...]]) -> None:
+        self._automaton: ahocorasick.Automaton | None = None
+        pairs = {normalize(v).text: normalize(std).text
+                 for std, variants in standard_forms.items() for v in variants}
+        pairs = {v: std for v, std in pairs.items() if v and v != std}
+        if pairs:
+            automaton = ahocorasick.Automaton()
+            for variant, standard in pairs.items():
+                automaton.add_word(variant, (variant, standard))
+            automaton.make_automaton()
+            self._automaton = automaton
+        self.size = len(pairs)
+
+    def apply(self, norm: NormalizedText) -> NormalizedText:
+        if self._automaton is None:
+            return norm
+        found = [(end - len(v) + 1, end + 1, std) for end, (v, std) in self._automaton.iter(norm.text)]
+        if not found:
+            return norm
+        # Leftmost, then longest, without overlaps.
+        found.sort(key=lambda f: (f[0], -f[1]))
+        chosen: list[tuple[int, int, str]] = []
+        for start, end, std in found:
+            if not chosen or start >= chosen[-1][1]:
+                chosen.append((start, end, std))
+        return _replace(norm, chosen)
+
+
+def _replace(norm: NormalizedText, spans: list[tuple[int, int, str]]) -> NormalizedText:
+    text: list[str] = []
+    seg_norm: list[int] = []
+    seg_src: list[int] = []
+    seg_step: list[int] = []
+    seg_width: list[int] = []
+    widths = norm.width or (1,) * len(norm.norm)
+
+    def copy(a: int, b: int) -> None:
+        """Old normalized text [a, b) unchanged: its segments, clipped and shifted."""
+        if a >= b:
+            return
+        base = sum(map(len, text))
+        for k in range(len(norm.norm)):
+            k_start = norm.norm[k]
+            k_end = norm.norm[k + 1] if k + 1 < len(norm.norm) else len(norm.text)
+            lo, hi = max(a, k_start), min(b, k_end)
+            if lo >= hi:
+                continue
+            seg_norm.append(base + lo - a)
+            seg_src.append(norm.source_offset(lo))
+            seg_step.append(norm.step[k])
+            seg_width.append(widths[k])
+        text.append(norm.text[a:b])
+
+    prev = 0
+    for start, end, standard in spans:
+        copy(prev, start)
+        seg_norm.append(sum(map(len, text)))
+        src_start = norm.source_offset(start)
+        seg_src.append(src_start)
+        seg_step.append(0)
+        seg_width.append(norm.source_end(end - 1) - src_start)
+        text.append(standard)
+        prev = end
+    copy(prev, len(norm.text))
+    return NormalizedText("".join(text), tuple(seg_norm), tuple(seg_src), tuple(seg_step),
+                          tuple(seg_width))

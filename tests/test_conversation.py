@@ -1,0 +1,101 @@
+"""Reading a conversation like a QA reviewer: who said it, whether it was meant, how it
+was spelled (issue: conversation understanding)."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from collectlint.rules.loader import builtin_rules_dir, load_rule_pack
+from collectlint.text.normalize import is_han
+
+from .conftest import categories, rule_ids
+
+_RULES = load_rule_pack([builtin_rules_dir()]).rules
+VIOLATING = sorted({e for r in _RULES if r.spec.examples for e in r.spec.examples.match
+                    if isinstance(e, str) and "\n" not in e and "：" not in e})
+SEPARATORS = [" ", "-", "*", "·", ".", "_", "~", "|", "/", "\u3000", "\u200b"]
+
+
+def _simplified_to_traditional() -> dict[int, str]:
+    spec = importlib.util.find_spec("opencc")
+    path = Path(spec.origin).parent / "dictionary" / "STCharacters.txt"
+    table = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        simplified, _, traditional = line.partition("\t")
+        first = traditional.split(" ")[0]
+        if len(simplified) == 1 and len(first) == 1:
+            table[ord(simplified)] = first
+    return table
+
+
+TO_TRADITIONAL = _simplified_to_traditional()
+
+
+@pytest.mark.parametrize("text", [
+    "我们不会上门。", "按规定我们不能联系您的家人。", "逾期不会坐牢，这是民事纠纷。",
+    "您说的“坐牢”是不存在的，逾期属于民事纠纷。", "所谓的全国网贷黑名单并不存在。",
+    "您反映的有人说要“爆通讯录”，我司严禁这样做，请您放心。",
+])
+def test_negated_refuted_and_quoted_threats_are_silent(linter, text):
+    assert linter.scan(text).findings == []
+
+
+@pytest.mark.parametrize("text, category", [
+    ("如果今天不还，明天就去你单位。", "intimidation"),
+    ("不还的话你家人出门小心点。", "threat_violence"),
+    ("我早就说了，不还就让你坐牢。", "false_legal"),
+])
+def test_conditional_and_adopted_threats_fire(linter, text, category):
+    assert category in categories(linter.scan(text))
+
+
+@pytest.mark.parametrize("text, rule", [
+    ("不还就爆 通 讯 录", "IN003"), ("再拖就让你坐-牢", "FL001"), ("公*安马上介入", "IM003"),
+    ("不還錢就讓你爸媽知道", "IN005"), ("你这样会zuo牢的", "FL001"), ("法yuan已经立案了", "FL002"),
+    ("jing察明天上门带走你", "IM003"), ("ＴＭＤ你这个老赖", "IS002"),
+])
+def test_evasive_spellings_still_match_and_point_at_the_original(linter, text, rule):
+    report = linter.scan(text)
+    assert rule in rule_ids(report), [f.rule_id for f in report.findings]
+    for f in report.findings:
+        assert text[f.start:f.end] == f.match
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.sampled_from(VIOLATING), st.data())
+def test_separators_between_characters_keep_the_categories(linter, text, data):
+    out = []
+    for i, ch in enumerate(text):
+        out.append(ch)
+        if i + 1 < len(text) and is_han(ch) and is_han(text[i + 1]) and data.draw(st.booleans()):
+            out.append(data.draw(st.sampled_from(SEPARATORS)))
+    evasive = "".join(out)
+    assert categories(linter.scan(evasive)) == categories(linter.scan(text))
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.sampled_from(VIOLATING))
+def test_traditional_characters_keep_the_categories(linter, text):
+    from collectlint.text.normalize import normalize
+
+    traditional = text.translate(TO_TRADITIONAL)
+    assume(normalize(traditional).text == normalize(text).text)  # conversion is invertible here
+    assert categories(linter.scan(traditional)) == categories(linter.scan(text))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(st.sampled_from(VIOLATING), st.text(max_size=60)))
+def test_a_borrower_turn_never_yields_a_collector_finding(linter, text):
+    text = text.replace("\n", " ").replace("\r", " ")
+    assert linter.scan("客户：" + text).findings == []
+
+
+def test_going_on_after_a_stop_request(linter):
+    text = "客户：我说了别再打了，我在上班。\n坐席：你今天必须还钱，不然我们一直打。"
+    assert "HA901" in rule_ids(linter.scan(text))
+    assert "HA901" not in rule_ids(linter.scan("坐席：你今天必须还钱，不然我们一直打。"))
