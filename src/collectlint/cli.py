@@ -21,7 +21,10 @@ from collectlint.errors import CollectlintError
 from collectlint.evaluate import evaluate
 from collectlint.evaluate import render as render_evaluation
 from collectlint.formatters import FORMATTERS
+from collectlint.parallel import default_jobs
 from collectlint.models import CATEGORIES, SEVERITY_RANK, Summary
+from collectlint.progress import Progress
+from collectlint.redact import redact_document
 from collectlint.rules.selftest import run_examples
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -34,6 +37,16 @@ class _Parser(argparse.ArgumentParser):
 
 class _UsageError(Exception):
     pass
+
+
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {value!r}")
+    return number
 
 
 def _split_ids(values: list[str] | None) -> list[str]:
@@ -60,9 +73,15 @@ def build_parser() -> argparse.ArgumentParser:
                       help="only these rule ids, names or categories (comma separated)")
     scan.add_argument("--ignore", action="append", metavar="IDS",
                       help="skip these rule ids, names or categories (comma separated)")
+    scan.add_argument("--jobs", "-j", type=_positive_int, default=None, metavar="N",
+                      help="worker processes for batches (default: all cores)")
+    scan.add_argument("--exhaustive", action="store_true",
+                      help="run every rule on every utterance without the prefilter (reference mode)")
     scan.add_argument("--fail-on", choices=["info", "warning", "error"], default="warning",
                       help="lowest severity that makes the exit code 1 (default: warning)")
     scan.add_argument("--color", choices=["auto", "always", "never"], default="auto")
+    scan.add_argument("--redact", action="store_true",
+                      help="mask phone, ID card and bank card numbers and e-mail addresses in the report")
 
     rules = sub.add_parser("rules", help="list the rules")
     rule_options(rules)
@@ -119,23 +138,39 @@ class _Output:
             self._tmp.unlink(missing_ok=True)
 
 
+# Formats that are one file to open, never a stream on a terminal.
+_NEEDS_OUTPUT = {"html"}
+
+
 def _cmd_scan(args: argparse.Namespace) -> int:
-    linter = _linter(args, select=_split_ids(args.select), ignore=_split_ids(args.ignore))
+    if args.format in _NEEDS_OUTPUT and args.output is None:
+        raise _UsageError(f"collectlint: --format {args.format} needs --output FILE")
+    linter = _linter(args, select=_split_ids(args.select), ignore=_split_ids(args.ignore),
+                     exhaustive=args.exhaustive)
+    jobs = args.jobs or default_jobs()
     colour = args.color == "always" or (
         args.color == "auto" and args.output is None and sys.stdout.isatty()
         and "NO_COLOR" not in os.environ
     )
-    formatter = FORMATTERS[args.format](colour=colour)
+    formatter = FORMATTERS[args.format](colour=colour, rules=linter.ruleset)
     summary = Summary()
+    progress = Progress()
     with _Output(args.output) as out:
-        out.write(formatter.begin())
-        for doc in linter.iter_paths(args.paths):
-            summary.add(doc)
-            out.write(formatter.document(doc))
-            if doc.status == "error":
-                where = doc.source if doc.id == doc.source else doc.id
-                print(f"collectlint: {where}: {doc.error}", file=sys.stderr)
-        out.write(formatter.end(summary))
+        try:
+            out.write(formatter.begin())
+            for doc in linter.iter_paths(args.paths, jobs=jobs):
+                if args.redact:
+                    doc = redact_document(doc)
+                summary.add(doc)
+                out.write(formatter.document(doc))
+                if doc.status == "error":
+                    progress.clear()
+                    where = doc.source if doc.id == doc.source else doc.id
+                    print(f"collectlint: {where}: {doc.error}", file=sys.stderr)
+                progress.update(len(doc.findings))
+            out.write(formatter.end(summary))
+        finally:
+            progress.close()
     if summary.documents_with_errors:
         return EXIT_ERROR
     if summary.worst >= SEVERITY_RANK[args.fail_on]:

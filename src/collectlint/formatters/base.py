@@ -4,18 +4,25 @@ HTML) keeps what it needs itself and writes it at `end`."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from collectlint import __version__
 from collectlint.models import DocumentResult, Report, Summary
+
+if TYPE_CHECKING:
+    from collectlint.rules.loader import RuleSet
 
 
 class Formatter:
     name: ClassVar[str]
 
-    def __init__(self, *, colour: bool = False, tool_version: str = __version__) -> None:
+    def __init__(
+        self, *, colour: bool = False, tool_version: str = __version__, rules: RuleSet | None = None
+    ) -> None:
         self.colour = colour
         self.tool_version = tool_version
+        # The loaded rules, for formatters that describe every rule (SARIF); optional.
+        self.rules = rules
 
     def begin(self) -> str:
         return ""
