@@ -156,3 +156,68 @@ def test_version_and_module_entry_point():
     result = subprocess.run([sys.executable, "-m", "collectlint", "--version"],
                             capture_output=True, text=True, check=False)
     assert result.returncode == 0 and result.stdout.strip() == f"collectlint {__version__}"
+
+
+def test_settings_file_and_flags_that_win(capsys, tmp_path, monkeypatch):
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.collectlint]\nformat = "jsonl"\nfail-on = "error"\nignore = ["IN003"]\n', encoding="utf-8")
+    msg = tmp_path / "m.txt"
+    msg.write_text("近期将对您进行外访。明天就去你单位找你领导", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(capsys, "scan", "m.txt")
+    doc = json.loads(out)
+    assert {f["rule_id"] for f in doc["findings"]} >= {"IN001"}
+    assert "IN003" not in {f["rule_id"] for f in doc["findings"]}
+    assert code == 1
+    code, out, _ = run(capsys, "scan", "m.txt", "--format", "text", "--ignore", "IN001,IN002,IN003")
+    assert "document(s) scanned" in out
+
+
+def test_bad_settings_are_one_line(capsys, tmp_path, monkeypatch):
+    (tmp_path / "collectlint.toml").write_text('colour = "red"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(capsys, "rules")
+    assert code == 2 and err.strip().splitlines() == [
+        f"collectlint: {tmp_path / 'collectlint.toml'}: colour: Extra inputs are not permitted"]
+    code, _, err = run(capsys, "rules", "--config", str(tmp_path / "missing.toml"))
+    assert code == 2 and "config file not found" in err
+
+
+def test_quiet_hours_profile(capsys, tmp_path):
+    batch = tmp_path / "b.jsonl"
+    batch.write_text('{"id": "late", "text": "您的账单已逾期，请尽快还款。", "sent_at": "2026-11-20T21:30:00+08:00"}\n',
+                     encoding="utf-8")
+    assert run(capsys, "scan", str(batch))[0] == 0
+    code, out, _ = run(capsys, "scan", "--profile", "us", "--format", "jsonl", str(batch))
+    assert code == 1 and json.loads(out)["findings"][0]["rule_id"] == "HA902"
+    code, _, _ = run(capsys, "scan", "--quiet-hours", "21:00-07:00", str(batch))
+    assert code == 1
+    code, _, err = run(capsys, "scan", "--quiet-hours", "late", str(batch))
+    assert code == 2 and "HH:MM-HH:MM" in err
+
+
+def test_advise_for_a_borrower(capsys):
+    code, out, _ = run(capsys, "advise", "corpora/examples/threat_sms.txt")
+    assert code == 1
+    for heading in ("【结论】", "【发现的问题】", "【接下来怎么做】", "【可以向哪里投诉】", "【可以发给对方的回复"):
+        assert heading in out
+    assert "协商指南第" in out and "12378" in out
+    code, out, _ = run(capsys, "advise", "corpora/examples/lawful_reminder.txt")
+    assert code == 0 and "没有发现违规催收的内容" in out
+
+
+def test_report_file_gets_ordinary_permissions(capsys, tmp_path):
+    target = tmp_path / "r.json"
+    old = os.umask(0o022)
+    try:
+        run(capsys, "scan", "--format", "json", "-o", str(target), "corpora/examples/lawful_reminder.txt")
+    finally:
+        os.umask(old)
+    assert target.stat().st_mode & 0o777 == 0o644
+
+
+def test_csv_cells_cannot_become_formulas(capsys, tmp_path):
+    msg = tmp_path / "f.txt"
+    msg.write_text("=HYPERLINK(\"x\") 你这个老赖", encoding="utf-8")
+    _, out, _ = run(capsys, "scan", "--format", "csv", str(msg))
+    assert "'=HYPERLINK" in out and "\n=HYPERLINK" not in out and ",=" not in out

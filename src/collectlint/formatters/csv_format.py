@@ -2,7 +2,11 @@
 
 UTF-8 with a byte-order mark (so Excel reads the Chinese text), a header row, quoting by
 the `csv` module. A document that could not be scanned gets one row with severity
-`error`, no rule id and the error as its message."""
+`error`, no rule id and the error as its message.
+
+Transcripts are untrusted text: a cell that starts with = + - @ (or a tab or carriage
+return) would run as a formula in a spreadsheet, so such cells get a leading
+apostrophe, which spreadsheets show as plain text."""
 
 from __future__ import annotations
 
@@ -38,12 +42,21 @@ def _first_response(f: Finding) -> str:
     return f"§{r.section} {r.title}" if r.section else r.title
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _defuse(cell: object) -> object:
+    if isinstance(cell, str) and cell.startswith(_FORMULA_START):
+        return "'" + cell
+    return cell
+
+
 class CsvFormatter(Formatter):
     name = "csv"
 
     def _rows(self, rows: Iterable[Iterable[object]]) -> str:
         buffer = io.StringIO()
-        csv.writer(buffer).writerows(rows)
+        csv.writer(buffer).writerows([_defuse(cell) for cell in row] for row in rows)
         return buffer.getvalue()
 
     def begin(self) -> str:

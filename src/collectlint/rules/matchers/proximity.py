@@ -37,7 +37,10 @@ class ProximityMatcher:
                 tokens = ctx.tokens(k)
                 inner = (tokens[inner_first].start, tokens[inner_last - 1].end)
             found.append(Hit(span.start, span.end, inner))
-        return found
+        # A window that contains another adds only distance: keep the tightest ones.
+        return [h for h in found
+                if not any(o is not h and h.start <= o.start and o.end <= h.end
+                           and (o.start, o.end) != (h.start, h.end) for o in found)]
 
     def _window_from(
         self, anchor: TermHit, per_group: list[list[TermHit]]
