@@ -5,7 +5,7 @@ A rule's trigger is its most selective literal group: of 爆 + 你 + 通讯录 o
 is searched for, since a group of common words (我们, 你, 就) would make nearly every
 sentence a candidate. The other groups are checked by the matcher itself.
 
-pyahocorasick (a C extension) does the multi-pattern search: one pass over the text
+ahocorasick_rs (a compiled DFA) does the multi-pattern search: one pass over the text
 whatever the number of rules, which a loop of `str.find` per term cannot match.
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-import ahocorasick
+import ahocorasick_rs
 
 from collectlint.rules.literals import selectivity
 
@@ -37,19 +37,19 @@ class Prefilter:
             for literal in trigger:
                 self._rules_by_literal.setdefault(literal, set()).add(i)
         self.literals = frozenset(self._rules_by_literal)
-        self._automaton: ahocorasick.Automaton | None = None
-        if self._rules_by_literal:
-            automaton = ahocorasick.Automaton()
-            for literal in self._rules_by_literal:
-                automaton.add_word(literal, literal)
-            automaton.make_automaton()
-            self._automaton = automaton
+        self._patterns = sorted(self._rules_by_literal)
+        self._automaton: ahocorasick_rs.AhoCorasick | None = None
+        if self._patterns:
+            self._automaton = ahocorasick_rs.AhoCorasick(
+                self._patterns, implementation=ahocorasick_rs.Implementation.DFA)
 
     def find(self, text: str) -> list[tuple[int, str]]:
         """Every occurrence (overlapping ones too) of every trigger literal: (start, literal)."""
         if self._automaton is None:
             return []
-        return [(end - len(lit) + 1, lit) for end, lit in self._automaton.iter(text)]
+        patterns = self._patterns
+        return [(start, patterns[i])
+                for i, start, _ in self._automaton.find_matches_as_indexes(text, overlapping=True)]
 
     def candidates(self, present: set[str]) -> list[int]:
         """Indexes of the rules with a trigger literal in `present`, and the ungated ones,

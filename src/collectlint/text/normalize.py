@@ -71,7 +71,7 @@ _TRADITIONAL = _traditional_to_simplified()
 _FAST_TABLE.update(_TRADITIONAL)
 
 # After the table: characters only the character walk handles.
-_NEEDS_SLOW_PATH = regex.compile(rf"[{''.join(_INVISIBLE)}\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_NEEDS_SLOW_PATH = regex.compile(rf"[{''.join(_INVISIBLE)}\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 _SEPARATOR_RUN = regex.compile(rf"(?<=[{_HAN}])[{_SEPARATOR_CLASS}\u3000 ]+(?=[{_HAN}])")
 
 
@@ -153,6 +153,8 @@ def _fold(ch: str) -> str:
         return ""
     if ch in _KEEP:
         return ch
+    if "\ud800" <= ch <= "\udfff":  # a lone surrogate (from a JSON escape): not text
+        return "\ufffd"
     folded = unicodedata.normalize("NFKC", ch)
     if folded.isascii():
         return folded.lower()

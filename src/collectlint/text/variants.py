@@ -7,29 +7,27 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import ahocorasick
+import ahocorasick_rs
 
 from collectlint.text.normalize import NormalizedText, normalize
 
 
 class VariantTable:
     def __init__(self, standard_forms: Mapping[str, list[str] | tuple[str, ...]]) -> None:
-        self._automaton: ahocorasick.Automaton | None = None
+        self._automaton: ahocorasick_rs.AhoCorasick | None = None
         pairs = {normalize(v).text: normalize(std).text
                  for std, variants in standard_forms.items() for v in variants}
-        pairs = {v: std for v, std in pairs.items() if v and v != std}
-        if pairs:
-            automaton = ahocorasick.Automaton()
-            for variant, standard in pairs.items():
-                automaton.add_word(variant, (variant, standard))
-            automaton.make_automaton()
-            self._automaton = automaton
-        self.size = len(pairs)
+        self._pairs = sorted((v, std) for v, std in pairs.items() if v and v != std)
+        if self._pairs:
+            self._automaton = ahocorasick_rs.AhoCorasick(
+                [v for v, _ in self._pairs], implementation=ahocorasick_rs.Implementation.DFA)
+        self.size = len(self._pairs)
 
     def apply(self, norm: NormalizedText) -> NormalizedText:
         if self._automaton is None:
             return norm
-        found = [(end - len(v) + 1, end + 1, std) for end, (v, std) in self._automaton.iter(norm.text)]
+        found = [(start, end, self._pairs[i][1])
+                 for i, start, end in self._automaton.find_matches_as_indexes(norm.text, overlapping=True)]
         if not found:
             return norm
         # Leftmost, then longest, without overlaps.
