@@ -127,3 +127,57 @@ def test_bad_sent_at_is_an_input_error(tmp_path):
     path.write_text('{"id": "x", "text": "你好", "sent_at": "yesterday"}\n', encoding="utf-8")
     [doc] = DocumentReader().read_file(path)
     assert "sent_at" in doc.error
+
+
+def test_alibaba_style_asr_json(tmp_path):
+    path = tmp_path / "call.json"
+    path.write_text(json.dumps({"TaskId": "t", "Result": {"Sentences": [
+        {"Text": "喂，是王先生吗", "ChannelId": 0, "BeginTime": 440, "EndTime": 3420},
+        {"Text": "是我", "ChannelId": 1, "BeginTime": 3500, "EndTime": 5000},
+        {"Text": "明天就去你单位", "ChannelId": 0, "BeginTime": 65000, "EndTime": 69000}]}},
+        ensure_ascii=False), encoding="utf-8")
+    [doc] = DocumentReader().read_file(path)
+    assert doc.error is None and doc.channel == "call"
+    assert [(u.speaker, u.text, u.time) for u in doc.utterances] == [
+        ("collector", "喂，是王先生吗", "00:00"), ("borrower", "是我", "00:03"),
+        ("collector", "明天就去你单位", "01:05")]
+
+
+def test_tencent_style_asr_json_with_role_map(tmp_path):
+    path = tmp_path / "call.json"
+    path.write_text(json.dumps({"Response": {"Data": {"ResultDetail": [
+        {"FinalSentence": "你好", "SpeakerId": 1, "StartMs": 0},
+        {"FinalSentence": "你等着", "SpeakerId": 0, "StartMs": 1200}]}}}, ensure_ascii=False),
+        encoding="utf-8")
+    [doc] = DocumentReader(asr_roles={"1": "collector", "0": "borrower"}).read_file(path)
+    assert [u.speaker for u in doc.utterances] == ["collector", "borrower"]
+
+
+def test_generic_asr_list_with_role_names_and_bad_json(tmp_path):
+    path = tmp_path / "call.json"
+    path.write_text(json.dumps([{"text": "您好", "role": "agent", "start": 1.5},
+                                {"text": "嗯", "role": "客户", "start": 3.0}], ensure_ascii=False),
+                    encoding="utf-8")
+    [doc] = DocumentReader().read_file(path)
+    assert [u.speaker for u in doc.utterances] == ["collector", "borrower"]
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"foo": 1}', encoding="utf-8")
+    [doc] = DocumentReader().read_file(bad)
+    assert "not a transcript" in doc.error
+
+
+def test_csv_rows_with_a_text_column(tmp_path):
+    path = tmp_path / "sms.csv"
+    path.write_text("编号,短信内容,Channel,collector_id,campaign\nr1,你这个老赖,sms,C1,M1\nr2,,sms,C2,M1\n",
+                    encoding="utf-8-sig")
+    docs = list(DocumentReader().read_file(path))
+    assert [d.id for d in docs] == ["r1", "r2"]
+    assert docs[0].text == "你这个老赖" and docs[0].collector_id == "C1"
+    assert docs[0].metadata == {"campaign": "M1"}
+    gbk = tmp_path / "gbk.csv"
+    gbk.write_bytes("id,text\na,请尽快还款\n".encode("gb18030"))
+    assert [d.text for d in DocumentReader().read_file(gbk)] == ["请尽快还款"]
+    none = tmp_path / "none.csv"
+    none.write_text("a,b\n1,2\n", encoding="utf-8")
+    [doc] = DocumentReader().read_file(none)
+    assert "no text column" in doc.error

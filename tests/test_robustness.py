@@ -89,7 +89,7 @@ def test_readers_and_engine_never_raise_on_arbitrary_text(linter, text):
 @given(st.binary(max_size=300))
 def test_arbitrary_bytes_are_a_document_or_an_error(tmp_path_factory, linter, data):
     folder = tmp_path_factory.mktemp("bytes")
-    for name in ("x.txt", "x.jsonl"):
+    for name in ("x.txt", "x.jsonl", "x.json", "x.csv"):
         (folder / name).write_bytes(data)
         for result in linter.iter_paths([folder / name]):
             assert result.status in ("ok", "error")

@@ -35,11 +35,13 @@ class Linter:
         exhaustive: bool = False,
         speaker_labels: dict[str, Speaker] | None = None,
         quiet_hours: tuple[str, str] = QUIET_HOURS,
+        asr_roles: dict[str, Speaker] | None = None,
     ) -> None:
         # What a worker process needs to build the same Linter (see parallel.py).
         self.options: dict[str, Any] = {
             "rules": rules, "builtin": builtin, "select": tuple(select), "ignore": tuple(ignore),
             "exhaustive": exhaustive, "speaker_labels": speaker_labels, "quiet_hours": quiet_hours,
+            "asr_roles": asr_roles,
         }
         self.quiet_hours = quiet_hours
         if isinstance(rules, RuleSet):
@@ -53,7 +55,7 @@ class Linter:
         self.ruleset = ruleset.filtered(select, ignore) if (select or ignore) else ruleset
         self.exhaustive = exhaustive
         self.tokenizer = Tokenizer(self.ruleset.user_dicts)
-        self.reader = DocumentReader(TranscriptParser(speaker_labels))
+        self.reader = DocumentReader(TranscriptParser(speaker_labels), asr_roles)
 
     def scan_document(self, document: Document) -> DocumentResult:
         return self.result(document, self.match_document(document))

@@ -159,7 +159,7 @@ def settings_for(args: argparse.Namespace) -> Settings:
 def linter_for(settings: Settings, **kwargs) -> Linter:
     return Linter([str(p) for p in settings.rules] or None, builtin=settings.builtin_rules,
                   select=settings.select, ignore=settings.ignore, quiet_hours=settings.window,
-                  speaker_labels=settings.speaker_labels, **kwargs)
+                  speaker_labels=settings.speaker_labels, asr_roles=settings.asr_roles, **kwargs)
 
 
 def _cmd_scan(args: argparse.Namespace) -> int:

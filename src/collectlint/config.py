@@ -35,6 +35,7 @@ class Settings(BaseModel):
     quiet_hours: tuple[str, str] | None = Field(default=None, alias="quiet-hours")
     redact: bool = False
     speaker_labels: dict[str, Speaker] | None = Field(default=None, alias="speaker-labels")
+    asr_roles: dict[str, Speaker] | None = Field(default=None, alias="asr-roles")
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 

@@ -3,21 +3,29 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO, get_args
 
 from collectlint.clock import local_time
 from collectlint.errors import InputError
+from collectlint.io.asr import is_single_record, render_transcript
 from collectlint.io.encoding import decode, sniff
 from collectlint.io.transcript import TranscriptParser
 from collectlint.models import Channel, Document, Speaker
 
 TEXT_SUFFIXES = (".txt",)
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES + JSONL_SUFFIXES
+JSON_SUFFIXES = (".json",)
+CSV_SUFFIXES = (".csv",)
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES + JSONL_SUFFIXES + JSON_SUFFIXES + CSV_SUFFIXES
+# Names of the text column of a CSV file, compared without case.
+CSV_TEXT_COLUMNS = ("text", "content", "message", "transcript", "内容", "文本", "短信内容", "通话内容", "对话内容")
+CSV_ID_COLUMNS = ("id", "document_id", "编号", "记录id")
 # A single document larger than this is reported as an error instead of being scanned:
 # scanning keeps a few copies of the text, and nothing real comes near this size.
 MAX_DOCUMENT_BYTES = 32 * 1024 * 1024
@@ -28,8 +36,10 @@ _SPEAKERS = set(get_args(Speaker))
 
 
 class DocumentReader:
-    def __init__(self, parser: TranscriptParser | None = None) -> None:
+    def __init__(self, parser: TranscriptParser | None = None,
+                 asr_roles: Mapping[str, Speaker] | None = None) -> None:
         self.parser = parser or TranscriptParser()
+        self.asr_roles = asr_roles
 
     def from_text(self, text: str, *, id: str = "<text>", source: str = "<text>",
                   channel: str | None = None, speaker: str | None = None,
@@ -67,10 +77,15 @@ class DocumentReader:
 
     def read_file(self, path: Path) -> Iterator[Document]:
         source = str(path)
+        suffix = path.suffix.lower()
         try:
-            if path.suffix.lower() in JSONL_SUFFIXES:
+            if suffix in JSONL_SUFFIXES:
                 with path.open("rb") as fh:
                     yield from self._read_jsonl(fh, source)
+                return
+            if suffix in CSV_SUFFIXES:
+                with path.open("rb") as fh:
+                    yield from self._read_csv(fh, source)
                 return
             with path.open("rb") as fh:
                 data = fh.read(MAX_DOCUMENT_BYTES + 1)
@@ -83,7 +98,57 @@ class DocumentReader:
         except OSError as exc:
             yield _error_document(source, source, f"cannot read: {exc.strerror or exc}")
             return
-        yield self._read_text(data, source, source)
+        if suffix in JSON_SUFFIXES:
+            yield self._read_json(data, source)
+        else:
+            yield self._read_text(data, source, source)
+
+    def _read_json(self, data: bytes, source: str) -> Document:
+        """An ASR transcript (see io/asr.py), or one record shaped like a JSONL line."""
+        if len(data) > MAX_DOCUMENT_BYTES:
+            return _error_document(source, source, _TOO_LARGE)
+        try:
+            parsed = json.loads(decode(data))
+        except InputError as exc:
+            return _error_document(source, source, str(exc))
+        except json.JSONDecodeError as exc:
+            return _error_document(source, source, f"invalid JSON ({exc.msg} at line {exc.lineno})")
+        try:
+            if is_single_record(parsed):
+                return self._from_record(parsed, source, source)
+            text = render_transcript(parsed, self.asr_roles, self.parser.labels)
+            return self.from_text(text, id=source, source=source, channel="call")
+        except InputError as exc:
+            return _error_document(source, source, str(exc))
+
+    def _read_csv(self, fh: BinaryIO, source: str) -> Iterator[Document]:
+        """One document per row; the text column is found by name (CSV_TEXT_COLUMNS)."""
+        encoding = sniff(fh.read(65536))
+        fh.seek(0)
+        try:
+            stream = io.TextIOWrapper(fh, encoding="utf-8-sig" if encoding == "utf-8" else encoding,
+                                      newline="")
+            reader = csv.DictReader(stream)
+            columns = {name.strip().lower(): name for name in reader.fieldnames or [] if name}
+            text_column = next((columns[c] for c in CSV_TEXT_COLUMNS if c in columns), None)
+            if text_column is None:
+                yield _error_document(source, source, "CSV has no text column (one of: "
+                                      + ", ".join(CSV_TEXT_COLUMNS) + ")")
+                return
+            id_column = next((columns[c] for c in CSV_ID_COLUMNS if c in columns), None)
+            for number, row in enumerate(reader, start=2):
+                where = f"{source}:{number}"
+                record = {_csv_key(k): v for k, v in row.items()
+                          if k is not None and k not in (text_column, id_column) and v not in (None, "")}
+                record["text"] = row.get(text_column) or ""
+                if id_column is not None and row.get(id_column):
+                    record["id"] = row[id_column]
+                try:
+                    yield self._from_record(record, where, source)
+                except InputError as exc:
+                    yield _error_document(record.get("id", where), source, f"row {number}: {exc}")
+        except (UnicodeDecodeError, csv.Error) as exc:
+            yield _error_document(source, source, f"cannot read CSV: {exc}")
 
     def _read_stdin(self) -> Iterator[Document]:
         yield self._read_text(sys.stdin.buffer.read(MAX_DOCUMENT_BYTES + 1), "-", "<stdin>")
@@ -152,6 +217,12 @@ class DocumentReader:
                 meta[key] = record[key]
         return self.from_text(text, id=str(doc_id) if doc_id is not None else where, source=source,
                               channel=record.get("channel"), speaker=speaker, **meta)
+
+
+def _csv_key(name: str) -> str:
+    """Known field names are matched without case (Channel, SENT_AT); others are kept as written."""
+    lowered = name.strip().lower()
+    return lowered if lowered in _KNOWN_FIELDS else name
 
 
 def _bounded_lines(fh: BinaryIO) -> Iterator[bytes | None]:

@@ -18,6 +18,7 @@ DEFAULT_SPEAKER_LABELS: dict[str, Speaker] = {
     **dict.fromkeys(
         ["客户", "借款人", "用户", "债务人", "本人", "B", "乙", "对方", "接听人", "联系人"], "borrower"
     ),
+    "未知": "unknown",
 }
 
 _TIMESTAMP = r"(?:\[\s*(?P<t1>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?)\s*\]|(?P<t2>\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,3})?))"
