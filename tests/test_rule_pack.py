@@ -1,0 +1,58 @@
+"""Meta-tests of the shipped rule pack: complete, documented, tested, and firing."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import pytest
+
+from collectlint import Linter
+from collectlint.io.transcript import DEFAULT_SPEAKER_LABELS
+from collectlint.models import CATEGORIES
+from collectlint.respond import ARTICLE_SECTIONS
+from collectlint.rules.loader import builtin_rules_dir, load_rule_pack
+
+from .conftest import EXAMPLES, ROOT
+
+RULESET = load_rule_pack([builtin_rules_dir()])
+TEXT_RULES = [r for r in RULESET.rules if r.matcher is not None]
+
+
+def test_size_and_coverage():
+    assert len(RULESET.rules) >= 60
+    per_category = Counter(r.spec.category for r in RULESET.rules)
+    assert set(per_category) == set(CATEGORIES)
+    assert min(per_category.values()) >= 3, per_category
+
+
+@pytest.mark.parametrize("rule", RULESET.rules, ids=lambda r: r.id)
+def test_rule_is_documented(rule):
+    spec = rule.spec
+    assert spec.message.strip() and spec.legal_basis
+    assert all(b.law.strip() for b in spec.legal_basis)
+    assert any(r.section in ARTICLE_SECTIONS for r in rule.responses), "needs a guide-section response"
+    if rule.matcher is not None:
+        assert len(spec.examples.match) >= 3 and len(spec.examples.no_match) >= 3
+
+
+def test_responses_cover_every_guide_section():
+    assert {r.section for r in RULESET.responses if r.section} == set(ARTICLE_SECTIONS)
+
+
+@pytest.mark.parametrize("rule", TEXT_RULES, ids=lambda r: r.id)
+def test_trigger_literals_are_selective(rule):
+    """A rule is looked at only where its trigger occurs; a one-character trigger or a
+    speaker label would make nearly every sentence a candidate."""
+    trigger = RULESET.prefilter.triggers[RULESET.rules.index(rule)]
+    weak = sorted(t for t in trigger if len(t) < 2 or t in DEFAULT_SPEAKER_LABELS)
+    assert not weak, f"{rule.id}: weak trigger literals {weak}"
+
+
+def test_every_rule_fires_somewhere_in_the_corpora():
+    linter = Linter(RULESET)
+    paths = [ROOT / "corpora" / "labelled" / "dev.jsonl", ROOT / "corpora" / "labelled" / "holdout.jsonl",
+             *sorted(EXAMPLES.iterdir())]
+    fired = {f.rule_id for d in linter.iter_paths(paths) for f in d.findings}
+    silent = sorted(r.id for r in RULESET.rules if r.id not in fired)
+    assert not silent, f"rules that never fire on the corpora: {silent}"
