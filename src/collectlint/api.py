@@ -10,7 +10,8 @@ from typing import Any
 from collectlint import __version__
 from collectlint.batch import DailyLimits
 from collectlint.engine import QUIET_HOURS, Match, RuleTimeout, build_findings, scan_document
-from collectlint.parallel import CHUNK_SIZE, scan_in_processes
+from collectlint.io.readers import RawInput, raw_inputs
+from collectlint.parallel import CHUNK_SIZE, Item, Rendering, finish, scan_in_processes
 from collectlint.io.readers import DocumentReader
 from collectlint.io.transcript import TranscriptParser
 from collectlint.models import Document, DocumentResult, Report, Speaker
@@ -95,16 +96,29 @@ class Linter:
 
     def iter_paths(self, paths: Iterable[str | Path], jobs: int = 1) -> Iterator[DocumentResult]:
         """Results one document at a time, in input order: for batches of any size.
-        With `jobs` > 1, documents are scanned in that many worker processes, unless the
-        whole input fits in one chunk (a pool would cost more than it saves)."""
-        documents = self.reader.read_paths(str(p) for p in paths)
-        if jobs <= 1:
-            return self.scan_documents(documents)
-        head = list(itertools.islice(documents, CHUNK_SIZE + 1))
-        if len(head) <= CHUNK_SIZE:
-            return self.scan_documents(head)
-        return DailyLimits(self.ruleset).stream(
-            scan_in_processes(itertools.chain(head, documents), self, jobs))
+        With `jobs` > 1, documents are read and scanned in that many worker processes,
+        unless the whole input fits in one chunk (a pool would cost more than it saves)."""
+        for item in self.iter_items(paths, jobs):
+            assert item.result is not None
+            yield item.result
+
+    def iter_items(self, paths: Iterable[str | Path], jobs: int = 1,
+                   rendering: Rendering = Rendering()) -> Iterator[Item]:
+        """Like iter_paths, for a writer: with a `rendering` format, workers return each
+        document already rendered (and redacted when asked)."""
+        raws: Iterator[RawInput] = raw_inputs(str(p) for p in paths)
+        if jobs > 1:
+            head = list(itertools.islice(raws, CHUNK_SIZE + 1))
+            if len(head) > CHUNK_SIZE:
+                return scan_in_processes(itertools.chain(head, raws), self, jobs, rendering)
+            raws = iter(head)
+        return self._items_in_process(raws, rendering)
+
+    def _items_in_process(self, raws: Iterable[RawInput], rendering: Rendering) -> Iterator[Item]:
+        limits = DailyLimits(self.ruleset)
+        for raw in raws:
+            for document in self.reader.documents(raw):
+                yield Item(finish(limits.apply(self.scan_document(document)), rendering), None, [])
 
     def scan_paths(self, paths: Iterable[str | Path]) -> Report:
         return Report(tool_version=__version__, documents=list(self.iter_paths(paths)))

@@ -24,9 +24,8 @@ from collectlint.explain import explain_rule, rule_table
 from collectlint.formatters import FORMATTERS
 from collectlint.models import SEVERITY_RANK, Summary
 from collectlint.output import ReportOutput
-from collectlint.parallel import default_jobs
+from collectlint.parallel import Rendering, default_jobs
 from collectlint.progress import Progress
-from collectlint.redact import redact_document
 from collectlint.rules.selftest import run_examples
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -174,21 +173,30 @@ def _cmd_scan(args: argparse.Namespace) -> int:
         and "NO_COLOR" not in os.environ
     )
     formatter = FORMATTERS[settings.format](colour=colour, rules=linter.ruleset)
+    # Formats that render one document at a time are rendered by the worker processes.
+    rendering = Rendering(settings.format if formatter.per_document else None, colour, settings.redact)
     summary = Summary()
     progress = Progress()
     with ReportOutput(args.output) as out:
         try:
             out.write(formatter.begin())
-            for doc in linter.iter_paths(args.paths, jobs=settings.jobs or default_jobs()):
-                if settings.redact:
-                    doc = redact_document(doc)
-                summary.add(doc)
-                out.write(formatter.document(doc))
-                if doc.status == "error":
-                    progress.clear()
-                    where = doc.source if doc.id == doc.source else doc.id
-                    print(f"collectlint: {where}: {doc.error}", file=sys.stderr)
-                progress.update(len(doc.findings))
+            items = linter.iter_items(args.paths, settings.jobs or default_jobs(), rendering)
+            for n, item in enumerate(items):
+                if n:
+                    out.write(formatter.separator)
+                if item.result is not None:
+                    out.write(formatter.document(item.result))
+                    stat = Summary.stat_of(item.result)
+                    if item.result.status == "error":
+                        progress.clear()
+                        doc = item.result
+                        print(f"collectlint: {doc.source if doc.id == doc.source else doc.id}: {doc.error}",
+                              file=sys.stderr)
+                else:
+                    out.write(item.rendered or "")
+                    stat = item.stat
+                summary.add_stat(stat)
+                progress.update(len(stat.findings))
             out.write(formatter.end(summary))
         finally:
             progress.close()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -127,6 +127,14 @@ class DocumentResult(BaseModel):
     utterances: list[Utterance] = Field(default_factory=list, exclude=True)
 
 
+class Stat(NamedTuple):
+    """What the summary needs of one document (small enough to send between processes)."""
+
+    status: str
+    findings: tuple[tuple[str, str, str], ...]  # (severity, category, rule_id)
+    collector: str | None
+
+
 @dataclass
 class Summary:
     """Counts over a stream of documents, built one document at a time."""
@@ -141,22 +149,30 @@ class Summary:
     by_collector: dict[str, Counter[str]] = field(default_factory=dict)
     worst: int = -1  # highest severity rank seen, -1 for none
 
-    def add(self, doc: DocumentResult) -> None:
-        self.documents += 1
-        self.documents_with_errors += doc.status == "error"
-        self.documents_with_findings += bool(doc.findings)
-        self.findings += len(doc.findings)
+    @staticmethod
+    def stat_of(doc: DocumentResult) -> Stat:
         collector = doc.metadata.get("collector_id")
+        return Stat(doc.status, tuple((f.severity, f.category, f.rule_id) for f in doc.findings),
+                    None if collector is None else str(collector))
+
+    def add(self, doc: DocumentResult) -> None:
+        self.add_stat(self.stat_of(doc))
+
+    def add_stat(self, stat: Stat) -> None:
+        self.documents += 1
+        self.documents_with_errors += stat.status == "error"
+        self.documents_with_findings += bool(stat.findings)
+        self.findings += len(stat.findings)
         per_collector = None
-        if collector is not None:
-            per_collector = self.by_collector.setdefault(str(collector), Counter())
-        for f in doc.findings:
-            self.by_severity[f.severity] += 1
-            self.by_category[f.category] += 1
-            self.by_rule[f.rule_id] += 1
-            self.worst = max(self.worst, SEVERITY_RANK[f.severity])
+        if stat.collector is not None:
+            per_collector = self.by_collector.setdefault(stat.collector, Counter())
+        for severity, category, rule_id in stat.findings:
+            self.by_severity[severity] += 1
+            self.by_category[category] += 1
+            self.by_rule[rule_id] += 1
+            self.worst = max(self.worst, SEVERITY_RANK[severity])
             if per_collector is not None:
-                per_collector[f.category] += 1
+                per_collector[category] += 1
 
     @property
     def max_severity(self) -> str | None:

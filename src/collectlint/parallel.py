@@ -1,10 +1,15 @@
-"""Scan documents in worker processes, in input order, with a bounded number in flight.
+"""Scan in worker processes, in input order, with a bounded number of chunks in flight.
 
-Each worker builds its Linter once (rules, prefilter, and jieba on first need) and
-keeps it for every chunk it is sent. Workers send back only the compact matches; the
-parent, which still holds the documents, turns them into findings. Pool.imap would
-read the whole input ahead of the workers; here at most `2 × jobs` chunks are pending
-at any time, so memory stays bounded however large the input.
+The parent only finds the raw inputs (JSONL lines as bytes, file names) and writes what
+comes back; decoding, scanning, redaction and — for formats that render one document at
+a time — formatting all happen in the workers, so two workers keep two cores busy.
+Each worker builds its Linter once (rules, prefilter, and jieba on first need).
+`Pool.imap` would read the whole input ahead of the workers; here at most `2 × jobs`
+chunks are pending, so memory stays bounded however large the input.
+
+The per-day limits need one counter for the whole batch: workers report which counters
+a document touches, the parent counts, and the rare document over a limit is scanned
+again in the parent to add the finding.
 """
 
 from __future__ import annotations
@@ -16,27 +21,86 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from typing import Any
 
-from collectlint.models import Document, DocumentResult
+from collectlint.batch import DailyLimits, Key
+from collectlint.io.readers import RawInput
+from collectlint.models import DocumentResult, Stat, Summary
 
 CHUNK_SIZE = 64
 
-_worker_linter: Any = None
+
+@dataclass(frozen=True)
+class Rendering:
+    """How results leave a worker: rendered by the named formatter (when it renders one
+    document at a time), or as results; redacted first when asked."""
+
+    format: str | None = None
+    colour: bool = False
+    redact: bool = False
 
 
-def _init_worker(linter_options: dict[str, Any]) -> None:
-    global _worker_linter
+@dataclass
+class Item:
+    """One document as it comes back: its rendered output, or its result (for formats
+    that need whole results, and for documents the per-day limits must see first)."""
+
+    result: DocumentResult | None
+    rendered: str | None
+    keys: list[Key]
+    stat: Stat | None = None
+
+
+_state: dict[str, Any] = {}
+
+
+def _init_worker(linter_options: dict[str, Any], rendering: Rendering) -> None:
     from collectlint.api import Linter
 
     # Ctrl-C is the parent's to handle: it stops the pool and reports once.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    linter = Linter(**linter_options)
+    _state["linter"] = linter
+    _state["limits"] = DailyLimits(linter.ruleset)
+    _state["rendering"] = rendering
+    _state["formatter"] = make_formatter(rendering, linter) if rendering.format else None
 
-    _worker_linter = Linter(**linter_options)
+
+def make_formatter(rendering: Rendering, linter: Any) -> Any:
+    from collectlint.formatters import FORMATTERS
+
+    return FORMATTERS[rendering.format](colour=rendering.colour, rules=linter.ruleset)  # type: ignore[index]
 
 
-def _match_chunk(documents: list[Document]) -> list[Any]:
-    return [_worker_linter.match_document(d) for d in documents]
+def finish(result: DocumentResult, rendering: Rendering) -> DocumentResult:
+    if rendering.redact:
+        from collectlint.redact import redact_document
+
+        return redact_document(result)
+    return result
+
+
+def scan_chunk(chunk: list[RawInput], linter: Any, limits: DailyLimits, rendering: Rendering,
+               formatter: Any) -> list[Item]:
+    items = []
+    for raw in chunk:
+        for document in linter.reader.documents(raw):
+            result = linter.scan_document(document)
+            keys = limits.keys(result)
+            if keys:  # the parent adds any per-day finding, then redacts and renders
+                items.append(Item(result, None, keys))
+                continue
+            done = finish(result, rendering)
+            if formatter is not None:
+                items.append(Item(None, formatter.document(done), [], Summary.stat_of(done)))
+            else:
+                items.append(Item(done, None, []))
+    return items
+
+
+def _scan_chunk(chunk: list[RawInput]) -> list[Item]:
+    return scan_chunk(chunk, _state["linter"], _state["limits"], _state["rendering"], _state["formatter"])
 
 
 def default_jobs() -> int:
@@ -46,31 +110,44 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def scan_in_processes(documents: Iterable[Document], linter: Any, jobs: int) -> Iterator[DocumentResult]:
-    chunks = iter(lambda it=iter(documents): list(itertools.islice(it, CHUNK_SIZE)), [])
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(linter.options,))
+def scan_in_processes(raw_inputs: Iterable[RawInput], linter: Any, jobs: int,
+                      rendering: Rendering = Rendering()) -> Iterator[Item]:
+    """Items in input order. An item carries `rendered` output when the worker could
+    render it, else a `result` (already redacted and with its per-day findings)."""
+    limits = DailyLimits(linter.ruleset)
+    chunks = iter(lambda it=iter(raw_inputs): list(itertools.islice(it, CHUNK_SIZE)), [])
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
+                               initargs=(linter.options, rendering))
     try:
-        pending: deque[tuple[list[Document], Future[list[Any]]]] = deque()
-
+        pending: deque[tuple[list[RawInput], Future[list[Item]]]] = deque()
         broken = False
 
-        def ready() -> Iterator[DocumentResult]:
+        def in_parent(chunk: list[RawInput]) -> list[Item]:
+            return scan_chunk(chunk, linter, limits, rendering, None)
+
+        def settle(items: list[Item]) -> Iterator[Item]:
+            for item in items:
+                if item.keys:
+                    over = limits.count(item.keys)
+                    item.result = finish(limits.add(item.result, over), rendering)  # type: ignore[arg-type]
+                yield item
+
+        def ready() -> Iterator[Item]:
             nonlocal broken
             chunk, future = pending.popleft()
             try:
-                outcomes: list[Any] = future.result()
+                items = future.result()
             except BrokenProcessPool:
-                # A worker died (killed, out of memory): what it held is reported, not lost.
+                # A worker died (killed, out of memory): go on in this process.
                 broken = True
-                outcomes = ["worker process died; document not scanned"] * len(chunk)
-            for document, outcome in zip(chunk, outcomes):
-                yield linter.result(document, outcome)
+                items = in_parent(chunk)
+            yield from settle(items)
 
         for chunk in chunks:
-            if broken:  # go on in this process
-                yield from (linter.scan_document(d) for d in chunk)
+            if broken:
+                yield from settle(in_parent(chunk))
                 continue
-            pending.append((chunk, pool.submit(_match_chunk, chunk)))
+            pending.append((chunk, pool.submit(_scan_chunk, chunk)))
             while len(pending) >= 2 * jobs:
                 yield from ready()
         while pending:

@@ -15,6 +15,11 @@ if TYPE_CHECKING:
 
 class Formatter:
     name: ClassVar[str]
+    # True when document() depends on nothing but its document, so that worker processes
+    # can render in parallel; False for formats that gather the whole report (SARIF, HTML).
+    per_document: ClassVar[bool] = True
+    # Written between two documents' output.
+    separator: ClassVar[str] = ""
 
     def __init__(
         self, *, colour: bool = False, tool_version: str = __version__, rules: RuleSet | None = None
@@ -35,7 +40,6 @@ class Formatter:
 
     def render(self, report: Report) -> str:
         """The whole output for a report held in memory."""
-        parts = [self.begin()]
-        parts.extend(self.document(d) for d in report.documents)
-        parts.append(self.end(report.summary()))
+        parts = [self.begin(), self.separator.join(self.document(d) for d in report.documents),
+                 self.end(report.summary())]
         return "".join(parts)

@@ -114,6 +114,7 @@ def highlight(text: str, spans: list[tuple[int, int]], open_tag, close_tag: str 
 
 class HtmlFormatter(Formatter):
     name = "html"
+    per_document = False  # gathers the whole report; rendered in one process
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)

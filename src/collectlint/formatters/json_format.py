@@ -22,22 +22,17 @@ def _dumps(obj: Any) -> str:
 
 class JsonFormatter(Formatter):
     name = "json"
-
-    def __init__(self, **options: Any) -> None:
-        super().__init__(**options)
-        self._first = True
+    separator = ","
 
     def begin(self) -> str:
         tool = {"name": "collectlint", "version": self.tool_version}
         return f'{{"tool": {_dumps(tool)},\n "documents": ['
 
     def document(self, doc: DocumentResult) -> str:
-        sep = "\n  " if self._first else ",\n  "
-        self._first = False
-        return sep + _dumps(document_object(doc))
+        return "\n  " + _dumps(document_object(doc))
 
     def end(self, summary: Summary) -> str:
-        close = "]" if self._first else "\n ]"
+        close = "\n ]" if summary.documents else "]"
         return f'{close},\n "summary": {_dumps(summary.as_dict())}}}\n'
 
 

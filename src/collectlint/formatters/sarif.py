@@ -48,6 +48,7 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
 
 class SarifFormatter(Formatter):
     name = "sarif"
+    per_document = False  # gathers the whole report; rendered in one process
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)

@@ -9,7 +9,7 @@ import json
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, BinaryIO, get_args
+from typing import Any, BinaryIO, NamedTuple, get_args
 
 from collectlint.clock import local_time
 from collectlint.errors import InputError
@@ -63,17 +63,19 @@ class DocumentReader:
 
     def read_paths(self, paths: Iterable[str]) -> Iterator[Document]:
         """Every document under the given paths, in order; directories are walked recursively."""
-        for raw in paths:
-            if raw == "-":
-                yield from self._read_stdin()
-                continue
-            path = Path(raw)
-            if path.is_dir():
-                files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
-                for file in files:
-                    yield from self.read_file(file)
-            else:
-                yield from self.read_file(path)
+        for item in raw_inputs(paths):
+            yield from self.documents(item)
+
+    def documents(self, item: RawInput) -> Iterator[Document]:
+        """The documents of one raw input (a JSONL line, a file, standard input)."""
+        if item.kind == "line":
+            yield self._from_jsonl_line(item.payload, item.number, item.source, item.encoding)
+        elif item.kind == "stdin":
+            yield self._read_text(item.payload, "-", "<stdin>")
+        elif item.kind == "error":
+            yield _error_document(item.source, item.source, item.payload)
+        else:
+            yield from self.read_file(Path(item.source))
 
     def read_file(self, path: Path) -> Iterator[Document]:
         source = str(path)
@@ -150,9 +152,6 @@ class DocumentReader:
         except (UnicodeDecodeError, csv.Error) as exc:
             yield _error_document(source, source, f"cannot read CSV: {exc}")
 
-    def _read_stdin(self) -> Iterator[Document]:
-        yield self._read_text(sys.stdin.buffer.read(MAX_DOCUMENT_BYTES + 1), "-", "<stdin>")
-
     def _read_text(self, data: bytes, source: str, doc_id: str) -> Document:
         if len(data) > MAX_DOCUMENT_BYTES:
             return _error_document(doc_id, source, _TOO_LARGE)
@@ -163,43 +162,30 @@ class DocumentReader:
 
     def _read_jsonl(self, fh: BinaryIO, source: str) -> Iterator[Document]:
         """One record per line, read line by line: a batch of any size in bounded memory."""
-        encoding = sniff(fh.read(65536))
-        fh.seek(0)
-        if encoding == "utf-16":  # lines cannot be split on bytes; such files are small in practice
-            try:
-                lines: Iterable[bytes] = decode(fh.read()).encode("utf-8").split(b"\n")
-            except InputError as exc:
-                yield _error_document(source, source, str(exc))
-                return
-            encoding = "utf-8"
-        else:
-            lines = _bounded_lines(fh)
-        for number, raw in enumerate(lines, start=1):
-            where = f"{source}:{number}"
-            if raw is None:
-                yield _error_document(where, source, f"line {number}: {_TOO_LARGE}")
-                continue
-            try:
-                line = raw.decode(encoding)
-            except UnicodeDecodeError as exc:
-                yield _error_document(where, source, f"line {number}: cannot decode as {encoding} "
-                                                     f"(invalid byte at offset {exc.start})")
-                continue
-            if number == 1:
-                line = line.lstrip("\ufeff")
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield _error_document(where, source, f"line {number}: invalid JSON ({exc.msg})")
-                continue
-            try:
-                yield self._from_record(record, where, source)
-            except InputError as exc:
-                doc_id = record.get("id") if isinstance(record, dict) else None
-                yield _error_document(str(doc_id) if doc_id is not None else where, source,
-                                      f"line {number}: {exc}")
+        for item in jsonl_lines(fh, source):
+            yield from self.documents(item)
+
+    def _from_jsonl_line(self, raw: bytes | None, number: int, source: str, encoding: str) -> Document:
+        where = f"{source}:{number}"
+        if raw is None:
+            return _error_document(where, source, f"line {number}: {_TOO_LARGE}")
+        try:
+            line = raw.decode(encoding)
+        except UnicodeDecodeError as exc:
+            return _error_document(where, source, f"line {number}: cannot decode as {encoding} "
+                                                  f"(invalid byte at offset {exc.start})")
+        if number == 1:
+            line = line.lstrip("\ufeff")
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            return _error_document(where, source, f"line {number}: invalid JSON ({exc.msg})")
+        try:
+            return self._from_record(record, where, source)
+        except InputError as exc:
+            doc_id = record.get("id") if isinstance(record, dict) else None
+            return _error_document(str(doc_id) if doc_id is not None else where, source,
+                                   f"line {number}: {exc}")
 
     def _from_record(self, record: Any, where: str, source: str) -> Document:
         if not isinstance(record, dict):
@@ -217,6 +203,65 @@ class DocumentReader:
                 meta[key] = record[key]
         return self.from_text(text, id=str(doc_id) if doc_id is not None else where, source=source,
                               channel=record.get("channel"), speaker=speaker, **meta)
+
+
+class RawInput(NamedTuple):
+    """A unit of input before decoding: cheap to find and to send to a worker process.
+    kind: "line" (one JSONL line: payload bytes, or None when over the size limit),
+    "file" (any other file, read whole by `DocumentReader.documents`), "stdin" (payload
+    bytes) or "error" (payload: why the path cannot be read)."""
+
+    kind: str
+    source: str
+    payload: Any = None
+    number: int = 0
+    encoding: str = "utf-8"
+
+
+def raw_inputs(paths: Iterable[str]) -> Iterator[RawInput]:
+    """The raw inputs of the given paths, in order: JSONL files line by line, other files
+    whole, directories walked recursively in name order."""
+    for raw in paths:
+        if raw == "-":
+            yield RawInput("stdin", "-", sys.stdin.buffer.read(MAX_DOCUMENT_BYTES + 1))
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+        else:
+            files = [path]
+        for file in files:
+            if file.suffix.lower() not in JSONL_SUFFIXES:
+                yield RawInput("file", str(file))
+                continue
+            try:
+                with file.open("rb") as fh:
+                    yield from jsonl_lines(fh, str(file))
+            except FileNotFoundError:
+                yield RawInput("error", str(file), "no such file")
+            except IsADirectoryError:
+                yield RawInput("error", str(file), "is a directory")
+            except OSError as exc:
+                yield RawInput("error", str(file), f"cannot read: {exc.strerror or exc}")
+
+
+def jsonl_lines(fh: BinaryIO, source: str) -> Iterator[RawInput]:
+    """The non-blank lines of a JSONL file as raw inputs, with the file's encoding."""
+    encoding = sniff(fh.read(65536))
+    fh.seek(0)
+    if encoding == "utf-16":  # lines cannot be split on bytes; such files are small in practice
+        try:
+            lines: Iterable[bytes | None] = decode(fh.read()).encode("utf-8").split(b"\n")
+        except InputError as exc:
+            yield RawInput("error", source, str(exc))
+            return
+        encoding = "utf-8"
+    else:
+        lines = _bounded_lines(fh)
+    for number, line in enumerate(lines, start=1):
+        if line is not None and not line.strip():
+            continue
+        yield RawInput("line", source, line, number, encoding)
 
 
 def _csv_key(name: str) -> str:

@@ -33,7 +33,7 @@ class ExceptionChecker:
         self.negation = spec.negation
         self.window = spec.window
         self.negators = frozenset(normalize_term(n) for n in spec.negators)
-        self._longest = max((len(n) for n in self.negators), default=0)
+        self._multi_char = tuple(n for n in self.negators if len(n) > 1)
         self.breakers = tuple(normalize_term(b) for b in spec.breakers)
         self.stops = frozenset(normalize_term(s) for s in spec.stops)
         self.refutations = tuple(normalize_term(r) for r in spec.refutations)
@@ -97,5 +97,4 @@ class ExceptionChecker:
         token; a one-character negator (别) must be the whole token, or 别人 would count."""
         if token.text in self.negators:
             return True
-        rest = ctx.text[token.start : token.start + self._longest]
-        return any(len(n) > 1 and rest.startswith(n) for n in self.negators)
+        return ctx.text.startswith(self._multi_char, token.start)

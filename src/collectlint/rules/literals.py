@@ -66,8 +66,15 @@ def _exact(op, av) -> frozenset[str] | None:
     if op is sre_constants.LITERAL:
         return frozenset([chr(av)])
     if op is sre_constants.IN:
-        chars = [chr(v) for o, v in av if o is sre_constants.LITERAL]
-        return frozenset(chars) if len(chars) == len(av) and len(chars) <= _MAX_EXPANSION else None
+        chars: list[str] = []
+        for o, v in av:
+            if o is sre_constants.LITERAL:
+                chars.append(chr(v))
+            elif o is sre_constants.RANGE and v[1] - v[0] < _MAX_EXPANSION:
+                chars.extend(chr(c) for c in range(v[0], v[1] + 1))
+            else:  # negated sets, categories (\d, \w), large ranges
+                return None
+        return frozenset(chars) if len(chars) <= _MAX_EXPANSION else None
     if op is sre_constants.SUBPATTERN:
         return _exact_sequence(list(av[-1]))
     if op is sre_constants.BRANCH:

@@ -154,6 +154,9 @@ class MatchContext:
         if cached is not None:
             return cached
         hits: list[tuple[int, int, int]] = []
+        if term not in self.text:  # most terms of a rule are absent from a given turn
+            self._term_cache[term] = hits
+            return hits
         for start in self.occurrences(term):
             end = start + len(term)
             k = self.window_of(start)
