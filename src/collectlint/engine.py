@@ -24,10 +24,10 @@ from collectlint.text.tokenize import Tokenizer
 
 
 class RuleTimeout(Exception):
-    """A rule's pattern exceeded its time limit on a document."""
+    """A rule's pattern exceeded its time limit on a document (or could not run)."""
 
-    def __init__(self, rule_id: str) -> None:
-        super().__init__(f"rule {rule_id}: regular expression timed out; document not scanned")
+    def __init__(self, rule_id: str, reason: str = "regular expression timed out") -> None:
+        super().__init__(f"rule {rule_id}: {reason}; document not scanned")
         self.rule_id = rule_id
 
 
@@ -151,8 +151,9 @@ def scan_document(
             rule = rules[r]
             try:
                 hits = rule.matcher.find(ctx)
-            except RegexTimeout:
-                raise RuleTimeout(rule.id) from None
+            except RegexTimeout as exc:
+                reason = str(exc) if "compile" in str(exc) else "regular expression timed out"
+                raise RuleTimeout(rule.id, reason) from None
             for hit in _distinct(hits):
                 if not rule.exceptions.silences(ctx, hit):
                     start, end = norm.source_span(lo + hit.start, lo + hit.end)

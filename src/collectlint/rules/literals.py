@@ -15,6 +15,7 @@ no literal is required, and such a rule runs everywhere.
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 try:  # Python 3.11+
     from re import _constants as sre_constants
@@ -31,11 +32,35 @@ _REPEAT_OPS = tuple(
 )
 
 
-def required_literals(pattern: str) -> Requirement:
+class PatternError(ValueError):
+    """A pattern that is not a regular expression at all."""
+
+
+def parse_pattern(pattern: str) -> Any:
+    """The parsed pattern (Python's own parser), None for syntax that only the `regex`
+    package knows; raises PatternError for a pattern neither would accept."""
     try:
-        parsed = sre_parse.parse(pattern)
-    except Exception:  # syntax only the `regex` package knows: run the rule everywhere
+        return sre_parse.parse(pattern)
+    except sre_constants.error as exc:
+        if _regex_accepts(pattern):
+            return None
+        raise PatternError(str(exc)) from None
+    except Exception:
         return None
+
+
+def _regex_accepts(pattern: str) -> bool:
+    import regex
+
+    try:
+        regex.compile(pattern)
+    except regex.error:
+        return False
+    return True
+
+
+def required_literals(parsed: Any) -> Requirement:
+    """Literals every match of the parsed pattern contains; None if none is known."""
     req = _required(list(parsed))
     if not req or any(not s for s in req):
         return None

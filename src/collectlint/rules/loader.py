@@ -19,6 +19,7 @@ from collectlint.errors import RuleFileError, RuleFileErrors
 from collectlint.models import CATEGORIES, LegalBasis, Response
 from collectlint.respond import ResponseBook, load_responses
 from collectlint.rules.exceptions import ExceptionChecker
+from collectlint.rules.literals import PatternError
 from collectlint.rules.matchers import Matcher, compile_matcher
 from collectlint.rules.matchers.base import normalize_term
 from collectlint.rules.prefilter import Prefilter
@@ -182,7 +183,7 @@ def _rules_of(
         try:
             matcher = compile_matcher(spec, REGEX_TIMEOUT_SECONDS)
             exceptions = ExceptionChecker(spec.exceptions)
-        except regex.error as exc:
+        except (regex.error, PatternError) as exc:
             problems.append(f"invalid regular expression: {exc}")
         for problem in problems:
             errors.append(RuleFileError(source.path, problem, line=line, rule_id=spec.id))

@@ -14,11 +14,10 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-import jieba
+from typing import TYPE_CHECKING
 
-# jieba logs dictionary loads, and a failed cache write with a traceback, on its own
-# handler; neither is the user's business (a missing cache only costs start-up time).
-jieba.setLogLevel(logging.CRITICAL)
+if TYPE_CHECKING:
+    import jieba
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +45,14 @@ class Tokenizer:
     def _load(self) -> jieba.Tokenizer:
         with self._lock:
             if self._jieba is None:
+                # Imported here: importing jieba alone costs a tenth of a second, which a
+                # scan that never needs a token should not pay.
+                import jieba
+
+                # jieba logs dictionary loads, and a failed cache write with a traceback, on
+                # its own handler; neither is the user's business (a missing cache only
+                # costs start-up time).
+                jieba.setLogLevel(logging.CRITICAL)
                 tok = jieba.Tokenizer()
                 # A cache file of our own instead of the shared one in the temp dir.
                 # If the folder cannot be created jieba simply skips writing the cache.

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import time
 import unicodedata
+from functools import cached_property
 
 import regex
 
-from collectlint.rules.literals import required_literals
+from collectlint.rules.literals import parse_pattern, required_literals
 from collectlint.rules.matchers.base import Hit, MatchContext
 
 
@@ -18,20 +19,35 @@ def compile_pattern(pattern: str) -> regex.Pattern[str]:
 
 
 class RegexTimeout(Exception):
-    """A pattern took longer than the limit on one utterance."""
+    """A pattern took longer than the limit on one utterance, or could not run at all."""
 
 
 class RegexMatcher:
+    """The pattern is checked when the rule is loaded but compiled by the `regex` package
+    only when a document first needs it: compiling every pattern would be most of the
+    start-up of a scan that has no candidate at all."""
+
     def __init__(self, pattern: str, token_aligned: bool, timeout: float,
                  literals: tuple[str, ...] | None = None) -> None:
-        self.pattern = compile_pattern(pattern)
+        self.source = pattern
         self.token_aligned = token_aligned
         self.timeout = timeout
+        normalized = unicodedata.normalize("NFKC", pattern)
+        parsed = parse_pattern(normalized)
+        if parsed is None:  # syntax only the `regex` package knows: let it check now
+            compile_pattern(pattern)
         if literals:
             required = frozenset(unicodedata.normalize("NFKC", s).lower() for s in literals)
         else:
-            required = required_literals(unicodedata.normalize("NFKC", pattern))
+            required = required_literals(parsed) if parsed is not None else None
         self.literals = (required,) if required else ()
+
+    @cached_property
+    def pattern(self) -> regex.Pattern[str]:
+        try:
+            return compile_pattern(self.source)
+        except regex.error as exc:  # accepted by Python's parser at load time, not by `regex`
+            raise RegexTimeout(f"pattern does not compile: {exc}") from None
 
     def find(self, ctx: MatchContext) -> list[Hit]:
         hits = []
