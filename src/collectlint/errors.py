@@ -26,6 +26,9 @@ class RuleFileError(CollectlintError):
         self.path = str(path)
         self.line = line
         self.rule_id = rule_id
+        message = " ".join(message.split())  # one line, whatever the input value held
+        if len(message) > 300:
+            message = message[:297] + "..."
         self.detail = message
         where = self.path if line is None else f"{self.path}:{line}"
         who = f" rule {rule_id}:" if rule_id else ""
