@@ -221,3 +221,18 @@ def test_csv_cells_cannot_become_formulas(capsys, tmp_path):
     msg.write_text("=HYPERLINK(\"x\") 你这个老赖", encoding="utf-8")
     _, out, _ = run(capsys, "scan", "--format", "csv", str(msg))
     assert "'=HYPERLINK" in out and "\n=HYPERLINK" not in out and ",=" not in out
+
+
+def test_output_to_a_device_writes_to_it_instead_of_replacing_it(capsys, tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    import threading
+
+    received = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text(encoding="utf-8")))
+    reader.start()
+    code, _, _ = run(capsys, "scan", "--format", "jsonl", "-o", str(fifo), "corpora/examples/threat_sms.txt")
+    reader.join(timeout=10)
+    assert code == 1 and '"rule_id"' in received[0]
+    assert not fifo.is_file() and fifo.exists()  # still the pipe
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]

@@ -138,3 +138,11 @@ def test_wrong_party_then_disclosure_is_third_party(linter):
     assert "TP901" in rule_ids(linter.scan(text))
     polite = "坐席：请问是张伟吗？\n客户：打错了。\n坐席：抱歉打扰了。"
     assert linter.scan(polite).findings == []
+
+
+def test_the_same_demand_repeated_in_one_call(linter):
+    calls = "\n".join(["坐席：什么时候还？", "客户：月底。"] * 3)
+    assert "HA905" not in rule_ids(linter.scan(calls))
+    calls += "\n坐席：到底还不还？"
+    findings = [f for f in linter.scan(calls).findings if f.rule_id == "HA905"]
+    assert [f.match for f in findings] == ["还不还"]  # only the fourth demand is reported

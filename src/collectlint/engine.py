@@ -158,8 +158,21 @@ def scan_document(
                 if not rule.exceptions.silences(ctx, hit):
                     start, end = norm.source_span(lo + hit.start, lo + hit.end)
                     matches.append(Match(r, start, end, i))
+    matches = _repeated_only(matches, rules)
     matches.sort(key=lambda m: (m.start, m.end, rules[m.rule].id))
     return matches
+
+
+def _repeated_only(matches: list[Match], rules: tuple[CompiledRule, ...]) -> list[Match]:
+    """A rule with `min_count: N` reports its matches from the Nth in the document on."""
+    counted = {m.rule for m in matches if rules[m.rule].spec.min_count > 1}
+    if not counted:
+        return matches
+    kept = [m for m in matches if m.rule not in counted]
+    for r in counted:
+        mine = sorted((m for m in matches if m.rule == r), key=lambda m: m.start)
+        kept.extend(mine[rules[r].spec.min_count - 1:])
+    return kept
 
 
 def first_span(document: Document, rule: CompiledRule) -> Match | None:

@@ -97,6 +97,10 @@ class RuleBase(_Strict):
     scope: Scope = Scope()
     exceptions: Exceptions = Exceptions()
     after: After | None = None
+    min_count: int = Field(
+        default=1, ge=1, le=50,
+        description="fire only from the Nth match in one document on (the same demand repeated)",
+    )
     examples: Examples
 
 
