@@ -103,13 +103,8 @@ def _exact(op, av) -> frozenset[str] | None:
     if op is sre_constants.SUBPATTERN:
         return _exact_sequence(list(av[-1]))
     if op is sre_constants.BRANCH:
-        union: set[str] = set()
-        for branch in av[1]:
-            strings = _exact_sequence(list(branch))
-            if strings is None:
-                return None
-            union |= strings
-        return frozenset(union) if len(union) <= _MAX_EXPANSION else None
+        union = _union(av[1], _exact_sequence)
+        return union if union is not None and len(union) <= _MAX_EXPANSION else None
     if op in _REPEAT_OPS:
         low, high, body = av
         strings = _exact_sequence(list(body))
@@ -158,6 +153,17 @@ def _required(items: list) -> Requirement:
     return _better(best, _run_requirement(run))
 
 
+def _union(branches: Any, of: Any) -> frozenset[str] | None:
+    """The union of what each branch of an alternation gives; None if one gives nothing."""
+    union: set[str] = set()
+    for branch in branches:
+        part = of(list(branch))
+        if not part:
+            return None
+        union |= part
+    return frozenset(union)
+
+
 def _run_requirement(run: frozenset[str] | None) -> Requirement:
     """An expanded run requires one of its strings, unless it can match nothing at all."""
     if not run or "" in run:
@@ -169,13 +175,7 @@ def _item_requirement(op, av) -> Requirement:
     if op is sre_constants.SUBPATTERN:
         return _required(list(av[-1]))
     if op is sre_constants.BRANCH:
-        union: set[str] = set()
-        for branch in av[1]:
-            req = _required(list(branch))
-            if not req:
-                return None
-            union |= req
-        return frozenset(union)
+        return _union(av[1], _required)
     if op in _REPEAT_OPS:
         low, _high, body = av
         return _required(list(body)) if low >= 1 else None
