@@ -115,10 +115,9 @@ class Linter:
         return self._items_in_process(raws, rendering)
 
     def _items_in_process(self, raws: Iterable[RawInput], rendering: Rendering) -> Iterator[Item]:
-        limits = DailyLimits(self.ruleset)
-        for raw in raws:
-            for document in self.reader.documents(raw):
-                yield Item(finish(limits.apply(self.scan_document(document)), rendering), None, [])
+        documents = (d for raw in raws for d in self.reader.documents(raw))
+        for result in self.scan_documents(documents):
+            yield Item(finish(result, rendering), None, [])
 
     def scan_paths(self, paths: Iterable[str | Path]) -> Report:
         return Report(tool_version=__version__, documents=list(self.iter_paths(paths)))

@@ -110,10 +110,6 @@ class MatchContext:
         for k in range(len(self._window_starts)):
             self.tokens(k)
 
-    @property
-    def tokenized_windows(self) -> int:
-        return len(self._tokens)
-
     def token_index_at(self, offset: int) -> tuple[int, int]:
         """(window, index in the window) of the token containing the character at `offset`."""
         k = self.window_of(offset)
