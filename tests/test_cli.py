@@ -236,3 +236,13 @@ def test_output_to_a_device_writes_to_it_instead_of_replacing_it(capsys, tmp_pat
     assert code == 1 and '"rule_id"' in received[0]
     assert not fifo.is_file() and fifo.exists()  # still the pipe
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]
+
+
+def test_unreadable_records_are_reported_on_stderr_with_worker_processes_too(capsys, tmp_path):
+    batch = tmp_path / "b.jsonl"
+    batch.write_text("".join(json.dumps({"id": f"d{i}", "text": "请按时还款"}) + "\n" for i in range(100))
+                     + "not json\n", encoding="utf-8")
+    for jobs in ("1", "2"):
+        code, out, err = run(capsys, "scan", "--jobs", jobs, "--format", "jsonl", str(batch))
+        assert code == 2 and len(out.splitlines()) == 101
+        assert err.strip().splitlines() == [f"collectlint: {batch}:101: line 101: invalid JSON (Expecting value)"], jobs

@@ -24,7 +24,7 @@ from collectlint.explain import explain_rule, rule_table
 from collectlint.formatters import FORMATTERS
 from collectlint.models import SEVERITY_RANK, Summary
 from collectlint.output import ReportOutput
-from collectlint.parallel import Rendering, default_jobs
+from collectlint.parallel import Rendering, default_jobs, error_line
 from collectlint.progress import Progress
 from collectlint.rules.selftest import run_examples
 
@@ -186,15 +186,13 @@ def _cmd_scan(args: argparse.Namespace) -> int:
                     out.write(formatter.separator)
                 if item.result is not None:
                     out.write(formatter.document(item.result))
-                    stat = Summary.stat_of(item.result)
-                    if item.result.status == "error":
-                        progress.clear()
-                        doc = item.result
-                        print(f"collectlint: {doc.source if doc.id == doc.source else doc.id}: {doc.error}",
-                              file=sys.stderr)
+                    stat, error = Summary.stat_of(item.result), error_line(item.result)
                 else:
                     out.write(item.rendered or "")
-                    stat = item.stat
+                    stat, error = item.stat, item.error
+                if error is not None:
+                    progress.clear()
+                    print(f"collectlint: {error}", file=sys.stderr)
                 summary.add_stat(stat)
                 progress.update(len(stat.findings))
             out.write(formatter.end(summary))

@@ -50,6 +50,14 @@ class Item:
     rendered: str | None
     keys: list[Key]
     stat: Stat | None = None
+    error: str | None = None  # the one-line message for stderr of a rendered document
+
+
+def error_line(result: DocumentResult) -> str | None:
+    """`source: error` (or `id: error` for a record of a batch) of a document not scanned."""
+    if result.status != "error":
+        return None
+    return f"{result.source if result.id == result.source else result.id}: {result.error}"
 
 
 _state: dict[str, Any] = {}
@@ -93,7 +101,8 @@ def scan_chunk(chunk: list[RawInput], linter: Any, limits: DailyLimits, renderin
                 continue
             done = finish(result, rendering)
             if formatter is not None:
-                items.append(Item(None, formatter.document(done), [], Summary.stat_of(done)))
+                items.append(Item(None, formatter.document(done), [], Summary.stat_of(done),
+                                  error_line(done)))
             else:
                 items.append(Item(done, None, []))
     return items
