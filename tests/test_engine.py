@@ -147,3 +147,16 @@ def test_the_same_demand_repeated_in_one_call(linter):
     findings = [f for f in linter.scan(calls).findings if f.rule_id == "HA905"]
     # only the fourth demand, in the last turn, is reported
     assert len(findings) == 1 and findings[0].match.endswith("还不还") and findings[0].line == 7
+
+
+def test_results_built_without_validation_equal_pydantic_construction():
+    from collectlint.models import DocumentResult, Finding, built
+
+    report = scan_text("再不还钱就打断你的腿")
+    finding = report.documents[0].findings[0]
+    values = {name: getattr(finding, name) for name in Finding.model_fields}
+    assert built(Finding, **values) == Finding.model_construct(**values) == finding
+    assert built(Finding, **values).model_dump_json() == finding.model_dump_json()
+    doc = report.documents[0]
+    values = {name: getattr(doc, name) for name in DocumentResult.model_fields}
+    assert built(DocumentResult, **values).model_dump() == DocumentResult.model_validate(values).model_dump()

@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from collectlint.text.normalize import _normalize_slowly, normalize
+from collectlint.text.normalize import _FAST_TABLE, _normalize_slowly, fold_fast, normalize
 
 
 def test_full_width_letters_and_digits_fold_to_ascii():
@@ -41,7 +41,7 @@ def test_expansions_map_to_their_one_source_character():
     assert n.normalized_offset(1) == 3
 
 
-_evasive = st.lists(st.sampled_from(list("坐牢爆通讯录公安還錢讓 -*.ＡＢａｂ１，。！…①\u3000\u200b㈱\r\nA")),
+_evasive = st.lists(st.sampled_from(list("坐牢爆通讯录公安還錢讓 -*.ＡＢａｂ１，。！…①⾞\u3000\u200b㈱\r\nAXZ：？；（）")),
                     max_size=30).map("".join)
 
 
@@ -68,3 +68,25 @@ def test_traditional_characters_become_simplified_in_place():
     n = normalize(source)
     assert n.text == "不还钱就让你爸妈知道"
     assert n.source_span(1, 3) == (1, 3)
+
+
+@given(_evasive | st.text())
+def test_fold_fast_is_the_table_translation(source):
+    assert fold_fast(source) == source.translate(_FAST_TABLE)
+
+
+def test_fold_fast_with_many_foldable_characters():
+    source = "還錢ＡＢＣ①②" * 40
+    assert fold_fast(source) == source.translate(_FAST_TABLE) == "还钱abc12" * 40
+
+
+def test_radicals_fold_to_simplified_like_the_character_walk():
+    # ⾞ is NFKC 車, itself traditional: both paths give 车.
+    assert normalize("⾞").text == _normalize_slowly("⾞").text == "车"
+
+
+def test_separator_map_is_built_on_first_use():
+    n = normalize("坐 - 牢，还钱")
+    assert n.text == "坐牢,还钱"
+    assert n.source_span(0, 2) == (0, 5)
+    assert n.normalized_offset(5) == 2

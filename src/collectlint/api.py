@@ -14,7 +14,7 @@ from collectlint.io.readers import RawInput, raw_inputs
 from collectlint.parallel import CHUNK_SIZE, Item, Rendering, finish, scan_in_processes
 from collectlint.io.readers import DocumentReader
 from collectlint.io.transcript import TranscriptParser
-from collectlint.models import Document, DocumentResult, Report, Speaker
+from collectlint.models import Document, DocumentResult, Report, Speaker, built
 from collectlint.rules.loader import RuleSet, builtin_rules_dir, load_rule_pack
 from collectlint.text.tokenize import Tokenizer
 
@@ -75,7 +75,8 @@ class Linter:
         passthrough = {k: getattr(document, k) for k in ("sent_at", "debtor_id", "collector_id")
                        if getattr(document, k) is not None}
         error = outcome if isinstance(outcome, str) else None
-        return DocumentResult.model_construct(
+        return built(
+            DocumentResult,
             id=document.id, source=document.source, channel=document.channel,
             status="error" if error else "ok", error=error,
             findings=[] if error else build_findings(document, outcome, self.ruleset),  # type: ignore[arg-type]

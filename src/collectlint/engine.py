@@ -15,7 +15,7 @@ from collections import defaultdict
 from typing import NamedTuple
 
 from collectlint.clock import in_window, local_time
-from collectlint.models import Document, Finding, Utterance
+from collectlint.models import Document, Finding, Utterance, built
 from collectlint.rules.loader import CompiledRule, RuleSet
 from collectlint.rules.matchers import Hit, MatchContext
 from collectlint.rules.matchers.regex import RegexTimeout
@@ -57,13 +57,17 @@ def _literals_by_utterance(
     document: Document, norm: NormalizedText, hits: list[tuple[int, str]]
 ) -> dict[int, dict[str, list[int]]]:
     """Prefilter hits grouped by the utterance that wholly contains them."""
-    starts = [u.start for u in document.utterances]
     grouped: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    if not hits:
+        return grouped
+    utterances = document.utterances
+    starts = [u.start for u in utterances]
+    source_offset = norm.source_offset
     for pos, literal in hits:
-        i = bisect_right(starts, norm.source_offset(pos)) - 1
+        i = bisect_right(starts, source_offset(pos)) - 1
         if i < 0:
             continue
-        if norm.source_offset(pos + len(literal) - 1) >= document.utterances[i].end:
+        if source_offset(pos + len(literal) - 1) >= utterances[i].end:
             continue  # reaches past the end of the utterance (into a label or the next line)
         grouped[i][literal].append(pos)
     return grouped
@@ -104,6 +108,8 @@ class _Conversation:
         return first is not None and first < utterance
 
     def _first_trigger(self, rule: CompiledRule) -> int | None:
+        if not any(term in self.norm.text for term in rule.after_terms):
+            return None  # the usual case, settled without looking at every turn
         speakers = rule.spec.after.speakers  # type: ignore[union-attr]
         for j, u in enumerate(self.document.utterances):
             if u.speaker in speakers:
@@ -120,19 +126,20 @@ def scan_document(
     if not document.utterances:
         return []
     deadline = time.monotonic() + (REGEX_BUDGET_SECONDS if regex_budget is None else regex_budget)
-    norm = ruleset.variants.apply(normalize(document.text))
     rules = ruleset.rules
     prefilter = ruleset.prefilter
-    conversation = _Conversation(document, norm)
-    matches: list[Match] = contact_time_matches(document, ruleset, quiet_hours)
     if exhaustive:
+        norm = ruleset.variants.apply(normalize(document.text))
         every_rule = list(prefilter.text_rules)
         work = [(i, None, every_rule) for i in range(len(document.utterances))]
     else:
-        grouped = _literals_by_utterance(document, norm, prefilter.find(norm.text))
+        norm, hits = prefilter.prepare(normalize(document.text))
+        grouped = _literals_by_utterance(document, norm, hits)
         indexes = sorted(grouped) if not prefilter.ungated else range(len(document.utterances))
         work = [(i, grouped.get(i, {}), prefilter.candidates(set(grouped.get(i, ()))))
                 for i in indexes]
+    conversation = _Conversation(document, norm)
+    matches: list[Match] = contact_time_matches(document, ruleset, quiet_hours)
 
     for i, present, candidates in work:
         utterance = document.utterances[i]
@@ -227,7 +234,8 @@ def build_findings(document: Document, matches: list[Match], ruleset: RuleSet) -
         match = document.text[m.start:m.end]
         line, column = lines.position(m.start)
         # Built without re-validation: every value comes from validated rules and our own offsets.
-        findings.append(Finding.model_construct(
+        findings.append(built(
+            Finding,
             rule_id=spec.id, category=spec.category, severity=spec.severity,
             message=spec.message.replace("{match}", match), match=match,
             start=m.start, end=m.end, line=line, column=column, utterance=m.utterance,

@@ -64,7 +64,7 @@ class RuleSet:
 
     @cached_property
     def prefilter(self) -> Prefilter:
-        return Prefilter(self.rules)
+        return Prefilter(self.rules, self.variants)
 
     def get(self, key: str) -> CompiledRule | None:
         for rule in self.rules:

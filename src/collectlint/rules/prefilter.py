@@ -20,10 +20,12 @@ from collectlint.rules.literals import selectivity
 
 if TYPE_CHECKING:
     from collectlint.rules.loader import CompiledRule
+    from collectlint.text.normalize import NormalizedText
+    from collectlint.text.variants import VariantTable
 
 
 class Prefilter:
-    def __init__(self, rules: Sequence[CompiledRule]) -> None:
+    def __init__(self, rules: Sequence[CompiledRule], variants: VariantTable | None = None) -> None:
         self.rules = tuple(rules)
         # Indexes of the rules that read words; metadata rules are not the prefilter's.
         self.text_rules = tuple(i for i, r in enumerate(self.rules) if r.matcher is not None)
@@ -38,18 +40,41 @@ class Prefilter:
                 self._rules_by_literal.setdefault(literal, set()).add(i)
         self.literals = frozenset(self._rules_by_literal)
         self._patterns = sorted(self._rules_by_literal)
+        # The spelling variants (zuo牢) ride in the same automaton, after the literals:
+        # a document that has none, nearly every one, is searched once, not twice.
+        self._variants = variants if variants is not None and variants.size else None
+        spellings = sorted(set(self._variants.spellings) - self.literals) if self._variants else []
+        self._variants_always = bool(self._variants) and len(spellings) < self._variants.size  # type: ignore[union-attr]
         self._automaton: ahocorasick_rs.AhoCorasick | None = None
-        if self._patterns:
+        if self._patterns or spellings:
             self._automaton = ahocorasick_rs.AhoCorasick(
-                self._patterns, implementation=ahocorasick_rs.Implementation.DFA)
+                self._patterns + spellings, implementation=ahocorasick_rs.Implementation.DFA)
 
     def find(self, text: str) -> list[tuple[int, str]]:
         """Every occurrence (overlapping ones too) of every trigger literal: (start, literal)."""
+        return self._literals(self._search(text))
+
+    def prepare(self, norm: NormalizedText) -> tuple[NormalizedText, list[tuple[int, str]]]:
+        """The text with its spelling variants replaced by their standard forms, and every
+        trigger literal in it, as `find` gives them."""
+        found = self._search(norm.text)
+        if self._variants is not None:
+            n = len(self._patterns)
+            if self._variants_always or any(i >= n for i, _, _ in found):
+                replaced = self._variants.apply(norm)
+                if replaced is not norm:
+                    norm, found = replaced, self._search(replaced.text)
+        return norm, self._literals(found)
+
+    def _search(self, text: str) -> list[tuple[int, int, int]]:
         if self._automaton is None:
             return []
+        return self._automaton.find_matches_as_indexes(text, overlapping=True)
+
+    def _literals(self, found: list[tuple[int, int, int]]) -> list[tuple[int, str]]:
         patterns = self._patterns
-        return [(start, patterns[i])
-                for i, start, _ in self._automaton.find_matches_as_indexes(text, overlapping=True)]
+        n = len(patterns)
+        return [(start, patterns[i]) for i, start, _ in found if i < n]
 
     def candidates(self, present: set[str]) -> list[int]:
         """Indexes of the rules with a trigger literal in `present`, and the ungated ones,

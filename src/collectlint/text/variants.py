@@ -22,6 +22,7 @@ class VariantTable:
             self._automaton = ahocorasick_rs.AhoCorasick(
                 [v for v, _ in self._pairs], implementation=ahocorasick_rs.Implementation.DFA)
         self.size = len(self._pairs)
+        self.spellings = tuple(v for v, _ in self._pairs)  # normalized, as they are searched
 
     def apply(self, norm: NormalizedText) -> NormalizedText:
         if self._automaton is None:
