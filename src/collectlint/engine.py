@@ -63,11 +63,13 @@ def _literals_by_utterance(
     utterances = document.utterances
     starts = [u.start for u in utterances]
     source_offset = norm.source_offset
+    identity = norm.identity
     for pos, literal in hits:
-        i = bisect_right(starts, source_offset(pos)) - 1
+        i = bisect_right(starts, pos if identity else source_offset(pos)) - 1
         if i < 0:
             continue
-        if source_offset(pos + len(literal) - 1) >= utterances[i].end:
+        last = pos + len(literal) - 1
+        if (last if identity else source_offset(last)) >= utterances[i].end:
             continue  # reaches past the end of the utterance (into a label or the next line)
         grouped[i][literal].append(pos)
     return grouped

@@ -142,6 +142,12 @@ class NormalizedText:
         obj._map, obj._build = None, build
         return obj
 
+    @property
+    def identity(self) -> bool:
+        """Every normalized offset is its source offset (the text was folded character
+        for character, nothing cut or expanded)."""
+        return self._map is not None and self._map[:3] == ((0,), (0,), (1,))
+
     def _segments(self) -> tuple[tuple[int, ...], ...]:
         if self._map is None:
             self._map = self._build()  # type: ignore[misc]

@@ -11,19 +11,19 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     import jieba
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    """A word and its code-point offsets (a tuple: made by the thousand per document)."""
+
     text: str
-    start: int  # code-point offsets into the text that was tokenized
+    start: int
     end: int
 
 
@@ -69,13 +69,14 @@ class Tokenizer:
                 self._jieba = tok
             return self._jieba
 
-    def tokenize(self, text: str) -> list[Token]:
-        """Tokens covering `text`. HMM is off: unknown words stay single characters,
-        which keeps segmentation predictable for keyword rules."""
+    def tokenize(self, text: str, offset: int = 0) -> list[Token]:
+        """Tokens covering `text`, their offsets shifted by `offset` (where `text` starts in
+        a longer one). HMM is off: unknown words stay single characters, which keeps
+        segmentation predictable for keyword rules."""
         if not text:
             return []
         tok = self._load()
-        return [Token(w, s, e) for w, s, e in tok.tokenize(text, HMM=False)]
+        return [Token(w, s + offset, e + offset) for w, s, e in tok.tokenize(text, HMM=False)]
 
 
 def _load_user_dict(tok: jieba.Tokenizer, path: Path) -> None:

@@ -99,8 +99,7 @@ class MatchContext:
         tokens = self._tokens.get(k)
         if tokens is None:
             start, end = self.window_bounds(k)
-            tokens = [Token(t.text, t.start + start, t.end + start)
-                      for t in self._tokenizer.tokenize(self.text[start:end])]
+            tokens = self._tokenizer.tokenize(self.text[start:end], start)
             self._tokens[k] = tokens
             self._token_starts[k] = {t.start: i for i, t in enumerate(tokens)}
             self._token_ends[k] = {t.end: i for i, t in enumerate(tokens)}

@@ -15,5 +15,6 @@ class KeywordsMatcher:
         self.literals = (frozenset(self.terms),)
 
     def find(self, ctx: MatchContext) -> list[Hit]:
+        text = ctx.text
         return [ctx.token_span_to_hit(k, first, last)
-                for term in self.terms for k, first, last in ctx.term_hits(term)]
+                for term in self.terms if term in text for k, first, last in ctx.term_hits(term)]

@@ -19,9 +19,18 @@ class ProximityMatcher:
         self.ordered = ordered
 
     def find(self, ctx: MatchContext) -> list[Hit]:
-        per_group = [sorted(h for term in g for h in ctx.term_hits(term)) for g in self.groups]
-        if not all(per_group):
+        # Every group must occur as text before any is looked up as tokens: the prefilter
+        # vouches for one group only, and token lookups cost a jieba pass.
+        text = ctx.text
+        present = [[term for term in g if term in text] for g in self.groups]
+        if not all(present):
             return []
+        per_group = []
+        for terms in present:
+            hits = sorted(h for term in terms for h in ctx.term_hits(term))
+            if not hits:
+                return []
+            per_group.append(hits)
         anchors = per_group[0] if self.ordered else sorted({h for g in per_group for h in g})
         found: list[Hit] = []
         for anchor in anchors:
