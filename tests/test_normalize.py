@@ -90,3 +90,9 @@ def test_separator_map_is_built_on_first_use():
     assert n.text == "坐牢,还钱"
     assert n.source_span(0, 2) == (0, 5)
     assert n.normalized_offset(5) == 2
+
+
+def test_identity_map_only_when_nothing_was_cut_or_expanded():
+    assert normalize("还钱，ＡＢ①").identity
+    assert not normalize("坐 牢").identity
+    assert not normalize("㈱").identity
