@@ -160,3 +160,17 @@ def test_results_built_without_validation_equal_pydantic_construction():
     doc = report.documents[0]
     values = {name: getattr(doc, name) for name in DocumentResult.model_fields}
     assert built(DocumentResult, **values).model_dump() == DocumentResult.model_validate(values).model_dump()
+
+
+@given(st.text(alphabet="你好。！？!?；;\n…，a", max_size=20), st.data())
+def test_sentence_bounds_are_the_nearest_sentence_ends(text, data):
+    from collectlint.rules.matchers.base import SENTENCE_END, MatchContext
+    from collectlint.text.tokenize import Tokenizer
+
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    s, e = MatchContext(text, Tokenizer()).sentence_bounds(start, end)
+    assert not any(ch in SENTENCE_END for ch in text[s:start])
+    assert not any(ch in SENTENCE_END for ch in text[end:e])
+    assert s == 0 or text[s - 1] in SENTENCE_END
+    assert e == len(text) or text[e] in SENTENCE_END

@@ -9,7 +9,7 @@ inside the whole text. Only windows that a match needs are ever tokenized.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -86,6 +86,7 @@ class MatchContext:
         self._token_starts: dict[int, dict[int, int]] = {}
         self._token_ends: dict[int, dict[int, int]] = {}
         self._term_cache: dict[str, list[tuple[int, int, int]]] = {}
+        self._sentence_ends: list[int] | None = None
 
     # -- windows and tokens ------------------------------------------------------
     def window_of(self, offset: int) -> int:
@@ -172,12 +173,13 @@ class MatchContext:
     # -- sentences -----------------------------------------------------------------
     def sentence_bounds(self, start: int, end: int) -> tuple[int, int]:
         """The sentence around [start, end): from after the previous sentence end to the next."""
-        s = start
-        while s > 0 and self.text[s - 1] not in SENTENCE_END:
-            s -= 1
-        e = end
-        while e < len(self.text) and self.text[e] not in SENTENCE_END:
-            e += 1
+        if self._sentence_ends is None:
+            self._sentence_ends = [m.start() for m in _SENTENCE_END_RE.finditer(self.text)]
+        ends = self._sentence_ends
+        k = bisect_left(ends, start)  # the first end at or after start
+        s = ends[k - 1] + 1 if k > 0 else 0
+        k = bisect_left(ends, end, k)  # the first end at or after `end`
+        e = ends[k] if k < len(ends) else len(self.text)
         return s, e
 
     def crosses_sentence(self, start: int, end: int) -> bool:
