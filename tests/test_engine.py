@@ -174,3 +174,9 @@ def test_sentence_bounds_are_the_nearest_sentence_ends(text, data):
     assert not any(ch in SENTENCE_END for ch in text[end:e])
     assert s == 0 or text[s - 1] in SENTENCE_END
     assert e == len(text) or text[e] in SENTENCE_END
+
+
+def test_an_a_not_a_question_is_not_a_negation():
+    # 要不要 / 会不会 ask; only 不要 / 不会 on their own deny.
+    assert "intimidation" in categories(scan_text("要不要我把你欠钱的事发给你老婆看看"))
+    assert not scan_text("我们不会把你欠钱的事发给你老婆看").findings

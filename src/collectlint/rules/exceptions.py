@@ -95,6 +95,9 @@ class ExceptionChecker:
         """A negator starts at this token. jieba sometimes glues a negator's end to the next
         word (不/建议您), so a negator of two or more characters needs only to start on the
         token; a one-character negator (别) must be the whole token, or 别人 would count."""
+        text, start = ctx.text, token.start
+        if text[start:start + 1] in ("不", "没") and 0 < start and text[start - 1] == text[start + 1:start + 2]:
+            return False  # the middle of an A-not-A question (要不要, 会不会, 有没有) asks, not denies
         if token.text in self.negators:
             return True
-        return ctx.text.startswith(self._multi_char, token.start)
+        return text.startswith(self._multi_char, start)
