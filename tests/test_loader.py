@@ -118,3 +118,34 @@ def test_mutated_rule_files_give_clean_errors(tmp_path_factory, mutations):
         for error in exc.errors:
             assert str(error).startswith(str(folder)), str(error)
             assert "\n" not in str(error)
+
+
+def test_pattern_facts_are_cached_and_equal_to_a_fresh_derivation(tmp_path):
+    from collectlint.rules.literals import PatternFacts, parse_pattern, required_literals
+
+    patterns = ["(?:去|到)(?:你|你们)家", "坐牢|拘留", r"(?<![不没])上门(?:催收)?", r"\p{Han}{2}催收"]
+    first = PatternFacts(tmp_path)
+    derived = [first.of(p) for p in patterns]
+    first.save()
+    assert (tmp_path / PatternFacts.FILE).is_file()
+    again = PatternFacts(tmp_path)
+    assert [again.of(p) for p in patterns] == derived
+    assert not again._changed  # every answer came from the file
+    for p, (regex_only, required) in zip(patterns, derived):
+        parsed = parse_pattern(p)
+        assert regex_only == (parsed is None)
+        assert required == (None if parsed is None else required_literals(parsed))
+
+
+def test_a_broken_or_stale_pattern_cache_is_ignored(tmp_path):
+    from collectlint.rules.literals import PatternFacts
+
+    (tmp_path / PatternFacts.FILE).write_text("{not json", encoding="utf-8")
+    assert PatternFacts(tmp_path).of("坐牢|拘留") == (False, frozenset({"坐牢", "拘留"}))
+    (tmp_path / PatternFacts.FILE).write_text('{"version": "old", "patterns": {"坐牢|拘留": [false, ["x"]]}}',
+                                              encoding="utf-8")
+    assert PatternFacts(tmp_path).of("坐牢|拘留") == (False, frozenset({"坐牢", "拘留"}))
+    unwritable = PatternFacts(tmp_path / "file" / "below")
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    unwritable.of("坐牢")
+    unwritable.save()  # cannot create the folder: no error, nothing written

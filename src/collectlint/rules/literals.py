@@ -14,7 +14,13 @@ no literal is required, and such a rule runs everywhere.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
 from typing import Any
 
 try:  # Python 3.11+
@@ -70,6 +76,62 @@ def required_literals(parsed: Any) -> Requirement:
 def selectivity(literals: frozenset[str]) -> tuple[int, int]:
     """Bigger is rarer: a one-character literal (你, 到) occurs in almost every sentence."""
     return (min(4, min(map(len, literals))), -len(literals))
+
+
+class PatternFacts:
+    """What loading needs to know of each regex pattern — whether only the `regex` package
+    reads its syntax, and the literals it requires — kept in a cache file beside jieba's:
+    parsing and expanding the rule pack's patterns is most of the time it takes to load,
+    and it is the same every run until a pattern or this module changes."""
+
+    FILE = "patterns.json"
+
+    def __init__(self, directory: Path) -> None:
+        self.path = directory / self.FILE
+        # Entries are valid for this derivation code and this Python's regex parser only.
+        source = Path(__file__).read_bytes() + sys.version.encode()
+        self.version = hashlib.sha256(source).hexdigest()[:16]
+        self._facts: dict[str, list[Any]] | None = None
+        self._changed = False
+
+    def _load(self) -> dict[str, list[Any]]:
+        if self._facts is None:
+            self._facts = {}
+            try:
+                data = json.loads(self.path.read_text(encoding="utf-8"))
+                if isinstance(data, dict) and data.get("version") == self.version:
+                    self._facts = dict(data["patterns"])
+            except (OSError, ValueError, KeyError, TypeError):
+                pass  # no cache, or an unreadable one: derive again
+        return self._facts
+
+    def of(self, pattern: str) -> tuple[bool, Requirement]:
+        """(only `regex` knows the syntax, the required literals); PatternError for a
+        pattern that is no regular expression at all (never cached)."""
+        facts = self._load()
+        known = facts.get(pattern)
+        if isinstance(known, list) and len(known) == 2:
+            return bool(known[0]), None if known[1] is None else frozenset(known[1])
+        parsed = parse_pattern(pattern)
+        required = None if parsed is None else required_literals(parsed)
+        facts[pattern] = [parsed is None, None if required is None else sorted(required)]
+        self._changed = True
+        return parsed is None, required
+
+    def save(self) -> None:
+        """Write the cache if something new was derived; a cache that cannot be written
+        only costs the next run its time."""
+        if not self._changed or self._facts is None:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".patterns-")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump({"version": self.version, "patterns": self._facts}, fh, ensure_ascii=False)
+            os.replace(tmp, self.path)
+            self._changed = False
+        except OSError:
+            pass
 
 
 def _better(a: Requirement, b: Requirement) -> Requirement:

@@ -19,12 +19,13 @@ from collectlint.errors import RuleFileError, RuleFileErrors
 from collectlint.models import CATEGORIES, LegalBasis, Response
 from collectlint.respond import ResponseBook, load_responses
 from collectlint.rules.exceptions import ExceptionChecker
-from collectlint.rules.literals import PatternError
+from collectlint.rules.literals import PatternError, PatternFacts
 from collectlint.rules.matchers import Matcher, compile_matcher
 from collectlint.rules.matchers.base import normalize_term
 from collectlint.rules.prefilter import Prefilter
 from collectlint.rules.schema import RuleSpec
 from collectlint.rules.yamlsource import YamlSource
+from collectlint.text.tokenize import cache_dir
 from collectlint.text.variants import VariantTable
 
 REGEX_TIMEOUT_SECONDS = 1.0
@@ -124,8 +125,9 @@ def load_rule_pack(dirs: Iterable[Path]) -> RuleSet:
 
     rules: list[CompiledRule] = []
     seen: dict[str, str] = {}
+    facts = PatternFacts(cache_dir())
     for source in rule_sources:
-        for rule in _rules_of(source, responses, errors):
+        for rule in _rules_of(source, responses, errors, facts):
             where = f"{source.path}:{rule.line}"
             if rule.id in seen:
                 errors.append(RuleFileError(source.path, f"duplicate id, first defined at {seen[rule.id]}",
@@ -133,6 +135,7 @@ def load_rule_pack(dirs: Iterable[Path]) -> RuleSet:
                 continue
             seen[rule.id] = where
             rules.append(rule)
+    facts.save()
     if errors:
         raise RuleFileErrors(errors)
     return RuleSet(tuple(rules), responses, tuple(user_dicts), VariantTable(variants))
@@ -155,7 +158,8 @@ def _variants_of(source: YamlSource) -> dict[str, list[str]]:
 
 
 def _rules_of(
-    source: YamlSource, responses: ResponseBook, errors: list[RuleFileError]
+    source: YamlSource, responses: ResponseBook, errors: list[RuleFileError],
+    facts: PatternFacts | None = None,
 ) -> list[CompiledRule]:
     data = source.data
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
@@ -181,7 +185,7 @@ def _rules_of(
             continue
         problems = _check_references(spec, responses)
         try:
-            matcher = compile_matcher(spec, REGEX_TIMEOUT_SECONDS)
+            matcher = compile_matcher(spec, REGEX_TIMEOUT_SECONDS, facts)
             exceptions = ExceptionChecker(spec.exceptions)
         except (regex.error, PatternError) as exc:
             problems.append(f"invalid regular expression: {exc}")

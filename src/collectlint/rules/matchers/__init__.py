@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collectlint.rules.literals import PatternFacts
 from collectlint.rules.matchers.base import Hit, Matcher, MatchContext
 from collectlint.rules.matchers.keywords import KeywordsMatcher
 from collectlint.rules.matchers.proximity import ProximityMatcher
@@ -11,12 +12,13 @@ from collectlint.rules.schema import KeywordsRule, ProximityRule, RegexRule, Rul
 __all__ = ["Hit", "MatchContext", "Matcher", "compile_matcher"]
 
 
-def compile_matcher(spec: RuleSpec, regex_timeout: float) -> Matcher | None:
+def compile_matcher(spec: RuleSpec, regex_timeout: float,
+                    facts: PatternFacts | None = None) -> Matcher | None:
     """The text matcher of a rule; None for the rules that read metadata instead."""
     if isinstance(spec, KeywordsRule):
         return KeywordsMatcher(spec.terms)
     if isinstance(spec, RegexRule):
-        return RegexMatcher(spec.pattern, spec.token_aligned, regex_timeout, spec.literals)
+        return RegexMatcher(spec.pattern, spec.token_aligned, regex_timeout, spec.literals, facts)
     if isinstance(spec, ProximityRule):
         return ProximityMatcher(spec.groups, spec.within, spec.ordered)
     return None

@@ -8,7 +8,7 @@ from functools import cached_property
 
 import regex
 
-from collectlint.rules.literals import parse_pattern, required_literals
+from collectlint.rules.literals import PatternFacts, parse_pattern, required_literals
 from collectlint.rules.matchers.base import Hit, MatchContext
 
 
@@ -28,18 +28,22 @@ class RegexMatcher:
     start-up of a scan that has no candidate at all."""
 
     def __init__(self, pattern: str, token_aligned: bool, timeout: float,
-                 literals: tuple[str, ...] | None = None) -> None:
+                 literals: tuple[str, ...] | None = None, facts: PatternFacts | None = None) -> None:
         self.source = pattern
         self.token_aligned = token_aligned
         self.timeout = timeout
         normalized = unicodedata.normalize("NFKC", pattern)
-        parsed = parse_pattern(normalized)
-        if parsed is None:  # syntax only the `regex` package knows: let it check now
+        if facts is not None:
+            regex_only, derived = facts.of(normalized)
+        else:
+            parsed = parse_pattern(normalized)
+            regex_only, derived = parsed is None, None if parsed is None else required_literals(parsed)
+        if regex_only:  # syntax only the `regex` package knows: let it check now
             compile_pattern(pattern)
         if literals:
             required = frozenset(unicodedata.normalize("NFKC", s).lower() for s in literals)
         else:
-            required = required_literals(parsed) if parsed is not None else None
+            required = derived
         self.literals = (required,) if required else ()
 
     @cached_property
