@@ -88,3 +88,17 @@ def test_prefilter_finds_the_same_with_its_nfa_and_its_dfa(monkeypatch):
         b_norm, b = dfa.prepare(norm)
         assert a == b and a_norm.text == b_norm.text
     assert dfa._until_dfa <= 0 < nfa._until_dfa
+
+
+def test_the_negator_text_check_only_skips_tokenizing(monkeypatch):
+    """Without a negator in the text of the clause, negation is decided without jieba;
+    deciding it with jieba every time finds the same."""
+    from collectlint.rules.exceptions import ExceptionChecker
+
+    quick = Linter()
+    expected = {doc_id: quick.scan(text, id=doc_id, channel=channel).findings
+                for doc_id, text, channel in _corpus_texts()}
+    monkeypatch.setattr(ExceptionChecker, "_negator_in_clause", lambda self, ctx, hit: True)
+    slow = Linter()
+    for doc_id, text, channel in _corpus_texts():
+        assert slow.scan(text, id=doc_id, channel=channel).findings == expected[doc_id], doc_id

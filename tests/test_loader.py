@@ -121,7 +121,7 @@ def test_mutated_rule_files_give_clean_errors(tmp_path_factory, mutations):
 
 
 def test_pattern_facts_are_cached_and_equal_to_a_fresh_derivation(tmp_path):
-    from collectlint.rules.literals import PatternFacts, parse_pattern, required_literals
+    from collectlint.rules.literals import PatternFacts, parse_pattern, required_literals, top_level_branches
 
     patterns = ["(?:去|到)(?:你|你们)家", "坐牢|拘留", r"(?<![不没])上门(?:催收)?", r"\p{Han}{2}催收"]
     first = PatternFacts(tmp_path)
@@ -131,21 +131,38 @@ def test_pattern_facts_are_cached_and_equal_to_a_fresh_derivation(tmp_path):
     again = PatternFacts(tmp_path)
     assert [again.of(p) for p in patterns] == derived
     assert not again._changed  # every answer came from the file
-    for p, (regex_only, required) in zip(patterns, derived):
+    for p, (regex_only, required, branches) in zip(patterns, derived):
         parsed = parse_pattern(p)
         assert regex_only == (parsed is None)
         assert required == (None if parsed is None else required_literals(parsed))
+        assert branches == (None if parsed is None else top_level_branches(p, parsed))
+    assert derived[1][2] == (("坐牢", frozenset({"坐牢"})), ("拘留", frozenset({"拘留"})))
 
 
 def test_a_broken_or_stale_pattern_cache_is_ignored(tmp_path):
     from collectlint.rules.literals import PatternFacts
 
     (tmp_path / PatternFacts.FILE).write_text("{not json", encoding="utf-8")
-    assert PatternFacts(tmp_path).of("坐牢|拘留") == (False, frozenset({"坐牢", "拘留"}))
-    (tmp_path / PatternFacts.FILE).write_text('{"version": "old", "patterns": {"坐牢|拘留": [false, ["x"]]}}',
-                                              encoding="utf-8")
-    assert PatternFacts(tmp_path).of("坐牢|拘留") == (False, frozenset({"坐牢", "拘留"}))
+    fresh = PatternFacts(tmp_path).of("坐牢|拘留")
+    assert fresh[:2] == (False, frozenset({"坐牢", "拘留"}))
+    (tmp_path / PatternFacts.FILE).write_text(
+        '{"version": "old", "patterns": {"坐牢|拘留": [false, ["x"], null]}}', encoding="utf-8")
+    assert PatternFacts(tmp_path).of("坐牢|拘留") == fresh
     unwritable = PatternFacts(tmp_path / "file" / "below")
     (tmp_path / "file").write_text("", encoding="utf-8")
     unwritable.of("坐牢")
     unwritable.save()  # cannot create the folder: no error, nothing written
+
+
+def test_top_level_branches_split_only_what_can_run_apart():
+    from collectlint.rules.literals import parse_pattern, top_level_branches
+
+    def split(p):
+        branches = top_level_branches(p, parse_pattern(p))
+        return None if branches is None else [source for source, _ in branches]
+
+    assert split(r"(?:你|您)欠|[|(]x|a\|b") == ["(?:你|您)欠", "[|(]x", r"a\|b"]
+    assert split("坐牢|坐车") is None  # the parser factors out 坐
+    assert split(r"(a)|\1b") is None  # a back-reference
+    assert split("(?i)ab|cd") is None  # inline flags
+    assert split("上门催收") is None  # not an alternation

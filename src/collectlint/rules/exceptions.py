@@ -34,6 +34,7 @@ class ExceptionChecker:
         self.window = spec.window
         self.negators = frozenset(normalize_term(n) for n in spec.negators)
         self._multi_char = tuple(n for n in self.negators if len(n) > 1)
+        self._longest = max(map(len, self.negators), default=0)
         self.breakers = tuple(normalize_term(b) for b in spec.breakers)
         self.stops = frozenset(normalize_term(s) for s in spec.stops)
         self.refutations = tuple(normalize_term(r) for r in spec.refutations)
@@ -74,6 +75,8 @@ class ExceptionChecker:
     def _negated(self, ctx: MatchContext, hit: Hit) -> bool:
         """A negator token between the terms of the match or within `window` tokens before
         it, in the same clause, with no conditional connective (就, 的话, 否则 …) in between."""
+        if not self._negator_in_clause(ctx, hit):
+            return False  # settled without tokenizing the window
         k, first = ctx.token_index_at(hit.start)
         tokens = ctx.tokens(k)
         scan: list[int] = []
@@ -90,6 +93,16 @@ class ExceptionChecker:
                 following = ctx.text[tokens[i].start : tokens[i].start + 8]
                 return not any(following.startswith(b) for b in self.breakers)
         return False
+
+    def _negator_in_clause(self, ctx: MatchContext, hit: Hit) -> bool:
+        """Whether any negator occurs as text in the clause before the match or inside it:
+        the tokens `_negated` looks at all lie there, so without one it cannot find any."""
+        text = ctx.text
+        start = hit.start
+        while start > 0 and text[start - 1] not in CLAUSE_END:
+            start -= 1
+        region = text[start:hit.end + self._longest]
+        return any(n in region for n in self.negators)
 
     def _negator_at(self, ctx: MatchContext, token: Token) -> bool:
         """A negator starts at this token. jieba sometimes glues a negator's end to the next

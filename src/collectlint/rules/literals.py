@@ -31,6 +31,8 @@ except ImportError:  # pragma: no cover - Python 3.10
     import sre_parse  # type: ignore[no-redef]
 
 Requirement = frozenset[str] | None
+# The alternatives of a pattern that is one alternation at the top, each with what it requires.
+Branches = tuple[tuple[str, Requirement], ...] | None
 _MAX_EXPANSION = 64  # strings an expanded run may stand for
 _REPEAT_OPS = tuple(
     op for op in (getattr(sre_constants, n, None) for n in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"))
@@ -78,6 +80,52 @@ def selectivity(literals: frozenset[str]) -> tuple[int, int]:
     return (min(4, min(map(len, literals))), -len(literals))
 
 
+def top_level_branches(pattern: str, parsed: Any) -> Branches:
+    """The alternatives of `a|b|c` with the literals each requires, when the pattern is
+    exactly one alternation and they can be run apart: a regex rule then runs only the
+    alternatives whose literals occur, a far smaller pattern (an alternative whose literal
+    is absent can match nowhere, so the matches are the same). None when not safe to
+    split: inline flags, back-references, or a parse that factored the branches."""
+    if pattern.startswith("(?") and not pattern.startswith(("(?:", "(?=", "(?!", "(?<")):
+        return None  # inline flags apply to the whole pattern
+    if "(?P=" in pattern or "(?(" in pattern or any(f"\\{d}" in pattern for d in "123456789"):
+        return None  # group numbers would change
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":  # a character class: | and ( mean themselves inside
+            i += 1
+            if i < len(pattern) and pattern[i] == "^":
+                i += 1
+            if i < len(pattern) and pattern[i] == "]":
+                i += 1
+            while i < len(pattern) and pattern[i] != "]":
+                i += 2 if pattern[i] == "\\" else 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    parts.append(pattern[start:])
+    items = list(parsed)
+    if len(parts) < 2 or len(items) != 1 or items[0][0] is not sre_constants.BRANCH \
+            or len(items[0][1][1]) != len(parts):
+        return None
+    branches = []
+    for part in parts:
+        branch = parse_pattern(part)
+        if branch is None:
+            return None
+        branches.append((part, required_literals(branch)))
+    return tuple(branches)
+
+
 class PatternFacts:
     """What loading needs to know of each regex pattern — whether only the `regex` package
     reads its syntax, and the literals it requires — kept in a cache file beside jieba's:
@@ -105,18 +153,23 @@ class PatternFacts:
                 pass  # no cache, or an unreadable one: derive again
         return self._facts
 
-    def of(self, pattern: str) -> tuple[bool, Requirement]:
-        """(only `regex` knows the syntax, the required literals); PatternError for a
-        pattern that is no regular expression at all (never cached)."""
+    def of(self, pattern: str) -> tuple[bool, Requirement, Branches]:
+        """(only `regex` knows the syntax, the required literals, the top-level branches);
+        PatternError for a pattern that is no regular expression at all (never cached)."""
         facts = self._load()
         known = facts.get(pattern)
-        if isinstance(known, list) and len(known) == 2:
-            return bool(known[0]), None if known[1] is None else frozenset(known[1])
+        if isinstance(known, list) and len(known) == 3:
+            branches = None if known[2] is None else tuple(
+                (source, None if lits is None else frozenset(lits)) for source, lits in known[2])
+            return bool(known[0]), None if known[1] is None else frozenset(known[1]), branches
         parsed = parse_pattern(pattern)
         required = None if parsed is None else required_literals(parsed)
-        facts[pattern] = [parsed is None, None if required is None else sorted(required)]
+        branches = None if parsed is None else top_level_branches(pattern, parsed)
+        facts[pattern] = [parsed is None, None if required is None else sorted(required),
+                          None if branches is None else
+                          [[source, None if lits is None else sorted(lits)] for source, lits in branches]]
         self._changed = True
-        return parsed is None, required
+        return parsed is None, required, branches
 
     def save(self) -> None:
         """Write the cache if something new was derived; a cache that cannot be written

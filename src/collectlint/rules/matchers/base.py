@@ -10,6 +10,7 @@ inside the whole text. Only windows that a match needs are ever tokenized.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -133,6 +134,16 @@ class MatchContext:
         return offset in self._token_starts[k]
 
     # -- literals ------------------------------------------------------------------
+    @property
+    def searched(self) -> frozenset[str]:
+        """The literals the document's prefilter pass searched for (empty: none was run)."""
+        return self._searched
+
+    @property
+    def found_literals(self) -> Iterable[str]:
+        """The searched literals that occur in this utterance."""
+        return self._found.keys()
+
     def occurrences(self, term: str) -> list[int]:
         if term in self._searched:
             return self._found.get(term, [])
