@@ -6,6 +6,7 @@ import time
 import unicodedata
 from functools import cached_property
 
+import ahocorasick_rs
 import regex
 
 from collectlint.rules.literals import PatternFacts, parse_pattern, required_literals, top_level_branches
@@ -61,7 +62,8 @@ class RegexMatcher:
         for i, (_, lits) in enumerate(branches or ()):
             for lit in lits or ():
                 self._branches_by_literal.setdefault(lit, []).append(i)
-        self._unsearched: tuple[tuple[str, list[int]], ...] = ()  # see _subpattern
+        self._unsearched: tuple[list[int], ...] = ()  # see _pattern_for
+        self._unsearched_finder: ahocorasick_rs.AhoCorasick | None = None
         self._searched_for: frozenset[str] | None = None
         self._subpatterns: dict[tuple[int, ...], regex.Pattern[str]] = {}
 
@@ -79,16 +81,19 @@ class RegexMatcher:
         if not self._branches or not searched:
             return self.pattern
         if self._searched_for is not searched:
-            # Literals the prefilter did not search for are looked up in the text.
-            self._unsearched = tuple((lit, idx) for lit, idx in self._branches_by_literal.items()
-                                     if lit not in searched)
+            # Literals the prefilter did not search for (a rule with its own `literals:`
+            # list) are searched here, in one pass of a small automaton.
+            unsearched = sorted(lit for lit in self._branches_by_literal if lit not in searched)
+            self._unsearched = tuple(self._branches_by_literal[lit] for lit in unsearched)
+            self._unsearched_finder = ahocorasick_rs.AhoCorasick(
+                unsearched, implementation=ahocorasick_rs.Implementation.ContiguousNFA) if unsearched else None
             self._searched_for = searched
         chosen = set(self._always)
         for lit in ctx.found_literals:
             chosen.update(self._branches_by_literal.get(lit, ()))
-        for lit, idx in self._unsearched:
-            if lit in ctx.text:
-                chosen.update(idx)
+        if self._unsearched_finder is not None:
+            for i, _, _ in self._unsearched_finder.find_matches_as_indexes(ctx.text, overlapping=True):
+                chosen.update(self._unsearched[i])
         if len(chosen) == len(self._branches):
             return self.pattern
         if not chosen:
