@@ -73,23 +73,6 @@ def test_a_message_without_candidates_never_loads_jieba():
     assert linter.tokenizer.loaded
 
 
-def test_prefilter_finds_the_same_with_its_nfa_and_its_dfa(monkeypatch):
-    from collectlint.rules import prefilter as prefilter_module
-    from collectlint.rules.prefilter import Prefilter
-    from collectlint.text.normalize import normalize
-
-    ruleset = load_rule_pack([builtin_rules_dir()])
-    nfa = Prefilter(ruleset.rules, ruleset.variants)
-    monkeypatch.setattr(prefilter_module, "DFA_AFTER_CHARS", 1)
-    dfa = Prefilter(ruleset.rules, ruleset.variants)
-    texts = [normalize(text) for _, text, _ in _corpus_texts()]
-    for norm in texts:
-        a_norm, a = nfa.prepare(norm)
-        b_norm, b = dfa.prepare(norm)
-        assert a == b and a_norm.text == b_norm.text
-    assert dfa._until_dfa <= 0 < nfa._until_dfa
-
-
 def test_the_negator_text_check_only_skips_tokenizing(monkeypatch):
     """Without a negator in the text of the clause, negation is decided without jieba;
     deciding it with jieba every time finds the same."""

@@ -29,12 +29,12 @@ class RegexMatcher:
     start-up of a scan that has no candidate at all.
 
     A pattern that is one big alternation (`a|b|c`, as rule packs grow them) runs, in the
-    prefiltered scan, as the alternation of only those alternatives whose required
-    literals occur in the utterance: the others could match nowhere in it, so the matches
-    are the same, and a pattern of two alternatives is searched many times faster than
-    one of forty. The exhaustive scan always runs the whole pattern."""
-
-    _MAX_SUBPATTERNS = 256  # compiled alternative subsets kept per rule
+    prefiltered scan, only the alternatives whose required literals occur in the
+    utterance: the others could match nowhere in it. The chosen alternatives are searched
+    one by one (each compiled once) and merged as the alternation would: the leftmost
+    match, and at the same position the earlier alternative. A few small patterns are
+    searched many times faster than one of forty alternatives. The exhaustive scan always
+    runs the whole pattern, and the tests compare the two."""
 
     def __init__(self, pattern: str, token_aligned: bool, timeout: float,
                  literals: tuple[str, ...] | None = None, facts: PatternFacts | None = None) -> None:
@@ -65,7 +65,7 @@ class RegexMatcher:
         self._unsearched: tuple[list[int], ...] = ()  # see _pattern_for
         self._unsearched_finder: ahocorasick_rs.AhoCorasick | None = None
         self._searched_for: frozenset[str] | None = None
-        self._subpatterns: dict[tuple[int, ...], regex.Pattern[str]] = {}
+        self._compiled: dict[int, regex.Pattern[str]] = {}  # alternatives, on first use
 
     @cached_property
     def pattern(self) -> regex.Pattern[str]:
@@ -74,12 +74,12 @@ class RegexMatcher:
         except regex.error as exc:  # accepted by Python's parser at load time, not by `regex`
             raise RegexTimeout(f"pattern does not compile: {exc}") from None
 
-    def _pattern_for(self, ctx: MatchContext) -> regex.Pattern[str] | None:
-        """The pattern to run on this utterance: the whole one, or the alternation of the
-        alternatives whose literals occur (None: no alternative can match)."""
+    def _chosen(self, ctx: MatchContext) -> list[int] | None:
+        """The alternatives to run on this utterance, in pattern order; None: run the whole
+        pattern (not an alternation, the exhaustive scan, or every alternative chosen)."""
         searched = ctx.searched
         if not self._branches or not searched:
-            return self.pattern
+            return None
         if self._searched_for is not searched:
             # Literals the prefilter did not search for (a rule with its own `literals:`
             # list) are searched here, in one pass of a small automaton.
@@ -94,21 +94,40 @@ class RegexMatcher:
         if self._unsearched_finder is not None:
             for i, _, _ in self._unsearched_finder.find_matches_as_indexes(ctx.text, overlapping=True):
                 chosen.update(self._unsearched[i])
-        if len(chosen) == len(self._branches):
-            return self.pattern
-        if not chosen:
-            return None
-        key = tuple(sorted(chosen))
-        sub = self._subpatterns.get(key)
-        if sub is None:
-            if len(self._subpatterns) >= self._MAX_SUBPATTERNS:
-                self._subpatterns.clear()
+        return None if len(chosen) == len(self._branches) else sorted(chosen)
+
+    def _alternative(self, i: int) -> regex.Pattern[str]:
+        compiled = self._compiled.get(i)
+        if compiled is None:
             try:
-                sub = compile_pattern("|".join(self._branches[i] for i in key))
+                compiled = compile_pattern(self._branches[i])
             except regex.error:
-                return self.pattern
-            self._subpatterns[key] = sub
-        return sub
+                compiled = self.pattern  # cannot happen for a valid split; stay correct
+            self._compiled[i] = compiled
+        return compiled
+
+    def _spans(self, text: str, chosen: list[int] | None, timeout: float) -> list[tuple[int, int]] | None:
+        """The spans `finditer` of the whole pattern gives, from the chosen alternatives;
+        None if an alternative matched the empty string (the merge would not be exact)."""
+        if chosen is None:
+            return [m.span() for m in self.pattern.finditer(text, timeout=timeout)]
+        patterns = [self._alternative(i) for i in chosen]
+        upcoming = [p.search(text, 0, timeout=timeout) for p in patterns]
+        spans = []
+        while True:
+            best = -1
+            for k, m in enumerate(upcoming):
+                if m is not None and (best < 0 or m.start() < upcoming[best].start()):
+                    best = k
+            if best < 0:
+                return spans
+            start, end = upcoming[best].span()
+            if end <= start:
+                return None
+            spans.append((start, end))
+            for k, m in enumerate(upcoming):
+                if m is not None and m.start() < end:
+                    upcoming[k] = patterns[k].search(text, end, timeout=timeout)
 
     def find(self, ctx: MatchContext) -> list[Hit]:
         hits: list[Hit] = []
@@ -118,12 +137,11 @@ class RegexMatcher:
             if remaining <= 0:
                 raise RegexTimeout("document time budget for regular expressions used up")
             timeout = min(timeout, remaining)
-        pattern = self._pattern_for(ctx)
-        if pattern is None:
-            return hits
         try:
-            for m in pattern.finditer(ctx.text, timeout=timeout):
-                start, end = m.span()
+            spans = self._spans(ctx.text, self._chosen(ctx), timeout)
+            if spans is None:
+                spans = self._spans(ctx.text, None, timeout)
+            for start, end in spans:  # type: ignore[union-attr]
                 if end <= start:
                     continue
                 if self.token_aligned and not (ctx.is_boundary(start) and ctx.is_boundary(end)):
