@@ -185,7 +185,7 @@ def test_bad_settings_are_one_line(capsys, tmp_path, monkeypatch):
 
 def test_quiet_hours_profile(capsys, tmp_path):
     batch = tmp_path / "b.jsonl"
-    batch.write_text('{"id": "late", "text": "您的账单已逾期，请尽快还款。", "sent_at": "2026-11-20T21:30:00+08:00"}\n',
+    batch.write_text('{"id": "late", "text": "【XX银行】您的账单已逾期，请尽快还款。", "sent_at": "2026-11-20T21:30:00+08:00"}\n',
                      encoding="utf-8")
     assert run(capsys, "scan", str(batch))[0] == 0
     code, out, _ = run(capsys, "scan", "--profile", "us", "--format", "jsonl", str(batch))
