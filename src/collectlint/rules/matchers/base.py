@@ -12,6 +12,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol
 
 import regex
@@ -39,8 +40,10 @@ class Hit:
     inner: tuple[int, int] | None = None
 
 
+@lru_cache(maxsize=None)
 def normalize_term(term: str) -> str:
-    """Terms are normalized exactly like the text they are searched in."""
+    """Terms are normalized exactly like the text they are searched in (remembered: rule
+    packs repeat the same negators and lawful phrases in rule after rule)."""
     return normalize(term).text
 
 

@@ -57,11 +57,7 @@ class RegexMatcher:
             required = derived
         self.literals = (required,) if required else ()
         self._branches = tuple(source for source, _ in branches) if branches else ()
-        self._always = frozenset(i for i, (_, lits) in enumerate(branches or ()) if not lits)
-        self._branches_by_literal: dict[str, list[int]] = {}
-        for i, (_, lits) in enumerate(branches or ()):
-            for lit in lits or ():
-                self._branches_by_literal.setdefault(lit, []).append(i)
+        self._branch_literals = tuple(lits for _, lits in branches) if branches else ()
         self._unsearched: tuple[list[int], ...] = ()  # see _pattern_for
         self._unsearched_finder: ahocorasick_rs.AhoCorasick | None = None
         self._searched_for: frozenset[str] | None = None
@@ -73,6 +69,20 @@ class RegexMatcher:
             return compile_pattern(self.source)
         except regex.error as exc:  # accepted by Python's parser at load time, not by `regex`
             raise RegexTimeout(f"pattern does not compile: {exc}") from None
+
+    @cached_property
+    def _always(self) -> frozenset[int]:
+        """Alternatives that require no literal: they run every time."""
+        return frozenset(i for i, lits in enumerate(self._branch_literals) if not lits)
+
+    @cached_property
+    def _branches_by_literal(self) -> dict[str, list[int]]:
+        """Built on first need: most rules of a scan are never candidates."""
+        by_literal: dict[str, list[int]] = {}
+        for i, lits in enumerate(self._branch_literals):
+            for lit in lits or ():
+                by_literal.setdefault(lit, []).append(i)
+        return by_literal
 
     def _chosen(self, ctx: MatchContext) -> list[int] | None:
         """The alternatives to run on this utterance, in pattern order; None: run the whole
