@@ -58,13 +58,9 @@ class Prefilter:
             self._automaton = ahocorasick_rs.AhoCorasick(
                 self._searchable, implementation=ahocorasick_rs.Implementation.ContiguousNFA)
 
-    def find(self, text: str) -> list[tuple[int, str]]:
-        """Every occurrence (overlapping ones too) of every trigger literal: (start, literal)."""
-        return self._literals(self._search(text))
-
     def prepare(self, norm: NormalizedText) -> tuple[NormalizedText, list[tuple[int, str]]]:
         """The text with its spelling variants replaced by their standard forms, and every
-        trigger literal in it, as `find` gives them."""
+        occurrence (overlapping ones too) of every trigger literal in it: (start, literal)."""
         found = self._search(norm.text)
         if self._variants is not None:
             n = len(self._patterns)
