@@ -1,0 +1,96 @@
+"""Where the time of a scan goes, by stage, on the benchmark's corpus.
+
+    python bench/profile.py            # 2 % candidate sentences
+    python bench/profile.py 0.10       # another candidate rate
+
+CPU time over 1 M characters after one warm-up pass: normalization, the prefilter pass
+(literals and spelling variants), jieba on candidate windows, everything else the engine
+does with the candidate utterances (rule matchers, exceptions, offsets), building the
+results; then the rules whose matchers took longest. Stages are timed by wrapping the
+functions that do them, so the figures add a little overhead of their own.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from run import build_corpus, sentence_pools  # noqa: E402
+
+
+def main() -> None:
+    import jieba
+
+    from collectlint import Linter
+    from collectlint.text import tokenize
+    from collectlint.text.normalize import normalize
+
+    rate = float(sys.argv[1]) if len(sys.argv) > 1 else 0.02
+    linter = Linter()
+    candidates, neutral = sentence_pools(linter)
+    docs = build_corpus(candidates, neutral, rate, 1_000_000, seed=int(rate * 100))
+    documents = [linter.reader.from_text(d["text"], id=d["id"], channel=d["channel"]) for d in docs]
+    texts = [d.text for d in documents]
+    jieba.initialize()
+    for d in documents:  # warm-up: patterns compile on first use
+        linter.scan_document(d)
+
+    spent: dict[str, float] = defaultdict(float)
+    original_tokenize = tokenize.Tokenizer.tokenize
+
+    def timed_tokenize(self, text, offset=0):
+        start = time.process_time()
+        try:
+            return original_tokenize(self, text, offset)
+        finally:
+            spent["jieba on candidate windows"] += time.process_time() - start
+
+    tokenize.Tokenizer.tokenize = timed_tokenize  # type: ignore[method-assign]
+    per_rule: dict[str, float] = defaultdict(float)
+    for rule in linter.ruleset.rules:
+        if rule.matcher is None:
+            continue
+        find = rule.matcher.find
+
+        def timed_find(ctx, find=find, rule_id=rule.id):
+            start = time.process_time()
+            try:
+                return find(ctx)
+            finally:
+                per_rule[rule_id] += time.process_time() - start
+
+        rule.matcher.find = timed_find  # type: ignore[method-assign]
+
+    def clock(fn) -> float:
+        start = time.process_time()
+        fn()
+        return time.process_time() - start
+
+    t_jieba = clock(lambda: [jieba.lcut(t) for t in texts])
+    spent["normalization"] = clock(lambda: [normalize(t) for t in texts])
+    norms = [normalize(t) for t in texts]
+    spent["prefilter pass"] = clock(lambda: [linter.ruleset.prefilter.prepare(n) for n in norms])
+    matches: list = []
+    t_match = clock(lambda: matches.extend(linter.match_document(d) for d in documents))
+    spent["building results"] = clock(lambda: [linter.result(d, m) for d, m in zip(documents, matches)])
+    in_rules = sum(per_rule.values())
+    rest = t_match - spent["normalization"] - spent["prefilter pass"] - spent["jieba on candidate windows"]
+    spent["rule matchers (jieba excluded)"] = in_rules - spent["jieba on candidate windows"]
+    spent["other engine work"] = rest - spent["rule matchers (jieba excluded)"]
+    total = t_match + spent["building results"]
+    print(f"{rate:.0%} candidate sentences, {sum(map(len, texts)):,} characters: collectlint "
+          f"{total:.2f} s, jieba.lcut {t_jieba:.2f} s ({t_jieba / total:.1f}x), CPU time")
+    for stage in ("normalization", "prefilter pass", "jieba on candidate windows",
+                  "rule matchers (jieba excluded)", "other engine work", "building results"):
+        print(f"  {stage:32s} {spent[stage]:6.3f} s  {spent[stage] / total:5.1%}")
+    print("slowest rule matchers (jieba included):")
+    for rule_id, seconds in sorted(per_rule.items(), key=lambda kv: -kv[1])[:8]:
+        print(f"  {rule_id:8s} {seconds:6.3f} s")
+
+
+if __name__ == "__main__":
+    main()
