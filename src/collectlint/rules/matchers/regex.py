@@ -99,8 +99,9 @@ class RegexMatcher:
                 unsearched, implementation=ahocorasick_rs.Implementation.ContiguousNFA) if unsearched else None
             self._searched_for = searched
         chosen = set(self._always)
-        for lit in ctx.found_literals:
-            chosen.update(self._branches_by_literal.get(lit, ()))
+        by_literal = self._branches_by_literal
+        for lit in ctx.found_literals & by_literal.keys():  # C-level; the left side is the small one
+            chosen.update(by_literal[lit])
         if self._unsearched_finder is not None:
             for i, _, _ in self._unsearched_finder.find_matches_as_indexes(ctx.text, overlapping=True):
                 chosen.update(self._unsearched[i])
