@@ -58,7 +58,7 @@ class RegexMatcher:
         self.literals = (required,) if required else ()
         self._branches = tuple(source for source, _ in branches) if branches else ()
         self._branch_literals = tuple(lits for _, lits in branches) if branches else ()
-        self._unsearched: tuple[list[int], ...] = ()  # see _pattern_for
+        self._unsearched: tuple[list[int], ...] = ()  # see _chosen
         self._unsearched_finder: ahocorasick_rs.AhoCorasick | None = None
         self._searched_for: frozenset[str] | None = None
         self._compiled: dict[int, regex.Pattern[str]] = {}  # alternatives, on first use
