@@ -21,6 +21,7 @@ Severity = Literal["error", "warning", "info"]
 Status = Literal["ok", "error"]
 _M = TypeVar("_M", bound=BaseModel)
 
+
 def built(cls: type[_M], **values: Any) -> _M:
     """An instance of a report model from values that need no validation (they come from
     validated rules and our own offsets), every field given. What `model_construct` does,

@@ -126,9 +126,18 @@ def top_level_branches(pattern: str, parsed: Any) -> Branches:
     return tuple(branches)
 
 
+def derive_facts(pattern: str) -> tuple[bool, Requirement, Branches]:
+    """(only the `regex` package reads its syntax, the literals it requires, its top-level
+    alternatives); PatternError for a pattern that is no regular expression at all."""
+    parsed = parse_pattern(pattern)
+    if parsed is None:
+        return True, None, None
+    return False, required_literals(parsed), top_level_branches(pattern, parsed)
+
+
 class PatternFacts:
-    """What loading needs to know of each regex pattern — whether only the `regex` package
-    reads its syntax, and the literals it requires — kept in a cache file beside jieba's:
+    """What loading needs to know of each regex pattern (`derive_facts`), kept in a cache
+    file beside jieba's:
     parsing and expanding the rule pack's patterns is most of the time it takes to load,
     and it is the same every run until a pattern or this module changes."""
 
@@ -162,14 +171,12 @@ class PatternFacts:
             branches = None if known[2] is None else tuple(
                 (source, None if lits is None else frozenset(lits)) for source, lits in known[2])
             return bool(known[0]), None if known[1] is None else frozenset(known[1]), branches
-        parsed = parse_pattern(pattern)
-        required = None if parsed is None else required_literals(parsed)
-        branches = None if parsed is None else top_level_branches(pattern, parsed)
-        facts[pattern] = [parsed is None, None if required is None else sorted(required),
+        regex_only, required, branches = derive_facts(pattern)
+        facts[pattern] = [regex_only, None if required is None else sorted(required),
                           None if branches is None else
                           [[source, None if lits is None else sorted(lits)] for source, lits in branches]]
         self._changed = True
-        return parsed is None, required, branches
+        return regex_only, required, branches
 
     def save(self) -> None:
         """Write the cache if something new was derived; a cache that cannot be written
