@@ -26,6 +26,30 @@ CATASTROPHIC = """rules:
 """
 
 
+def test_compiling_a_pattern_does_not_spend_the_documents_regex_budget(tmp_path, monkeypatch):
+    import time
+
+    from collectlint import engine
+    from collectlint.rules.matchers import regex as regex_matcher
+
+    compile_pattern = regex_matcher.compile_pattern
+
+    def slow_compile(pattern):
+        time.sleep(0.3)  # a slow first compilation, longer than the whole budget
+        return compile_pattern(pattern)
+
+    monkeypatch.setattr(engine, "REGEX_BUDGET_SECONDS", 0.2)
+    monkeypatch.setattr(regex_matcher, "compile_pattern", slow_compile)
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    quick = CATASTROPHIC.replace("(?:a|aa)+b", "了")
+    second = quick.split("rules:\n", 1)[1].replace("XX900", "XX901").replace("slow-pattern", "slow-too")
+    (rules / "quick.yaml").write_text(quick + second, encoding="utf-8")
+    # Two rules: the first one's compilation must not leave the second without budget.
+    [doc] = Linter(rules, select=["XX900", "XX901"]).scan("你这样会坐牢了").documents
+    assert doc.status == "ok" and sorted(f.rule_id for f in doc.findings) == ["XX900", "XX901"]
+
+
 def test_a_catastrophic_pattern_errors_its_document_and_the_batch_goes_on(tmp_path, monkeypatch):
     from collectlint import engine
 

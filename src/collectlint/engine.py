@@ -9,7 +9,6 @@ the reference the fast mode is tested against and must agree with exactly.
 
 from __future__ import annotations
 
-import time
 from bisect import bisect_right
 from collections import defaultdict
 from typing import NamedTuple
@@ -18,6 +17,7 @@ from collectlint.clock import in_window, local_time
 from collectlint.models import Document, Finding, Utterance, built
 from collectlint.rules.loader import CompiledRule, RuleSet
 from collectlint.rules.matchers import Hit, MatchContext
+from collectlint.rules.matchers.base import RegexBudget
 from collectlint.rules.matchers.regex import RegexTimeout
 from collectlint.text.normalize import NormalizedText, normalize
 from collectlint.text.tokenize import Tokenizer
@@ -88,7 +88,8 @@ class Match(NamedTuple):
 # Contact in these local hours is harassment unless the debtor agreed (GB/T 45251—2025,
 # CBA 2026); the US FDCPA profile uses 21:00–08:00.
 QUIET_HOURS = ("22:00", "08:00")
-# Regular expressions of all rules together get this long per document; a pattern that
+# Searches by the regular expressions of all rules together get this long per document
+# (compiling a pattern on first use does not count); a pattern that
 # backtracks catastrophically ends the document's scan with an error naming the rule.
 REGEX_BUDGET_SECONDS = 5.0
 
@@ -127,7 +128,7 @@ def scan_document(
 ) -> list[Match]:
     if not document.utterances:
         return []
-    deadline = time.monotonic() + (REGEX_BUDGET_SECONDS if regex_budget is None else regex_budget)
+    budget = RegexBudget(REGEX_BUDGET_SECONDS if regex_budget is None else regex_budget)
     rules = ruleset.rules
     prefilter = ruleset.prefilter
     if exhaustive:
@@ -151,11 +152,11 @@ def scan_document(
             continue
         lo, hi = norm.normalized_offset(utterance.start), norm.normalized_offset(utterance.end)
         if present is None:
-            ctx = MatchContext(norm.text[lo:hi], tokenizer, deadline=deadline)
+            ctx = MatchContext(norm.text[lo:hi], tokenizer, budget=budget)
             ctx.tokenize_all()
         else:
             local = {lit: [p - lo for p in positions] for lit, positions in present.items()}
-            ctx = MatchContext(norm.text[lo:hi], tokenizer, local, prefilter.literals, deadline)
+            ctx = MatchContext(norm.text[lo:hi], tokenizer, local, prefilter.literals, budget)
         for r in in_scope:
             rule = rules[r]
             try:

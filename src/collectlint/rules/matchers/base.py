@@ -69,6 +69,14 @@ def windows_of(text: str) -> list[int]:
     return sorted(set(starts))
 
 
+class RegexBudget:
+    """The seconds that regular expressions may still spend searching one document. Only
+    searches spend it: compiling a pattern on its first use, or tokenizing, does not."""
+
+    def __init__(self, seconds: float) -> None:
+        self.left = seconds
+
+
 class MatchContext:
     """One utterance as the matchers see it.
 
@@ -79,9 +87,9 @@ class MatchContext:
 
     def __init__(self, text: str, tokenizer: Tokenizer,
                  found: dict[str, list[int]] | None = None,
-                 searched: frozenset[str] = frozenset(), deadline: float | None = None) -> None:
+                 searched: frozenset[str] = frozenset(), budget: RegexBudget | None = None) -> None:
         self.text = text
-        self.deadline = deadline  # time.monotonic() by which regex matching must be done
+        self.budget = budget  # shared by the utterances of one document
         self._tokenizer = tokenizer
         self._found = found if found is not None else {}
         self._searched = searched

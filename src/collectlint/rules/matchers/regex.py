@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import time
 import unicodedata
+from collections.abc import Callable
 from functools import cached_property
+from typing import TypeVar
 
 import ahocorasick_rs
 import regex
 
-from collectlint.rules.literals import PatternFacts, parse_pattern, required_literals, top_level_branches
+from collectlint.rules.literals import PatternFacts, derive_facts
 from collectlint.rules.matchers.base import Hit, MatchContext
 
 
@@ -17,6 +19,9 @@ def compile_pattern(pattern: str) -> regex.Pattern[str]:
     """Patterns run on normalized text, so they are normalized the same way: NFKC turns
     full-width punctuation (，！？) into ASCII, and matching ignores ASCII case."""
     return regex.compile(unicodedata.normalize("NFKC", pattern), regex.IGNORECASE)
+
+
+_T = TypeVar("_T")
 
 
 class RegexTimeout(Exception):
@@ -42,13 +47,7 @@ class RegexMatcher:
         self.token_aligned = token_aligned
         self.timeout = timeout
         normalized = unicodedata.normalize("NFKC", pattern)
-        if facts is not None:
-            regex_only, derived, branches = facts.of(normalized)
-        else:
-            parsed = parse_pattern(normalized)
-            regex_only = parsed is None
-            derived = None if parsed is None else required_literals(parsed)
-            branches = None if parsed is None else top_level_branches(normalized, parsed)
+        regex_only, derived, branches = (facts.of if facts is not None else derive_facts)(normalized)
         if regex_only:  # syntax only the `regex` package knows: let it check now
             compile_pattern(pattern)
         if literals:
@@ -117,12 +116,10 @@ class RegexMatcher:
             self._compiled[i] = compiled
         return compiled
 
-    def _spans(self, text: str, chosen: list[int] | None, timeout: float) -> list[tuple[int, int]] | None:
-        """The spans `finditer` of the whole pattern gives, from the chosen alternatives;
+    def _merged(self, text: str, patterns: list[regex.Pattern[str]],
+                timeout: float) -> list[tuple[int, int]] | None:
+        """The spans `finditer` of the whole pattern gives, from its chosen alternatives;
         None if an alternative matched the empty string (the merge would not be exact)."""
-        if chosen is None:
-            return [m.span() for m in self.pattern.finditer(text, timeout=timeout)]
-        patterns = [self._alternative(i) for i in chosen]
         upcoming = [p.search(text, 0, timeout=timeout) for p in patterns]
         spans = []
         while True:
@@ -140,19 +137,33 @@ class RegexMatcher:
                 if m is not None and m.start() < end:
                     upcoming[k] = patterns[k].search(text, end, timeout=timeout)
 
+    def _search(self, ctx: MatchContext, fn: Callable[[float], _T]) -> _T:
+        """Run `fn(timeout)` within the rule's limit and what the document's budget has left,
+        and spend its time from the budget."""
+        budget = ctx.budget
+        if budget is None:
+            return fn(self.timeout)
+        if budget.left <= 0:
+            raise RegexTimeout("document time budget for regular expressions used up")
+        started = time.monotonic()
+        try:
+            return fn(min(self.timeout, budget.left))
+        finally:
+            budget.left -= time.monotonic() - started
+
     def find(self, ctx: MatchContext) -> list[Hit]:
         hits: list[Hit] = []
-        timeout = self.timeout
-        if ctx.deadline is not None:
-            remaining = ctx.deadline - time.monotonic()
-            if remaining <= 0:
-                raise RegexTimeout("document time budget for regular expressions used up")
-            timeout = min(timeout, remaining)
+        text = ctx.text
         try:
-            spans = self._spans(ctx.text, self._chosen(ctx), timeout)
+            chosen = self._chosen(ctx)
+            spans = None
+            if chosen is not None:
+                patterns = [self._alternative(i) for i in chosen]  # compiled before the clock runs
+                spans = self._search(ctx, lambda timeout: self._merged(text, patterns, timeout))
             if spans is None:
-                spans = self._spans(ctx.text, None, timeout)
-            for start, end in spans:  # type: ignore[union-attr]
+                whole = self.pattern
+                spans = self._search(ctx, lambda timeout: [m.span() for m in whole.finditer(text, timeout=timeout)])
+            for start, end in spans:
                 if end <= start:
                     continue
                 if self.token_aligned and not (ctx.is_boundary(start) and ctx.is_boundary(end)):
