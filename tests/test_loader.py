@@ -121,7 +121,8 @@ def test_mutated_rule_files_give_clean_errors(tmp_path_factory, mutations):
 
 
 def test_pattern_facts_are_cached_and_equal_to_a_fresh_derivation(tmp_path):
-    from collectlint.rules.literals import PatternFacts, parse_pattern, required_literals, top_level_branches
+    from collectlint.rules.literals import (
+        PatternFacts, parse_pattern, required_conditions, required_literals, top_level_branches)
 
     patterns = ["(?:去|到)(?:你|你们)家", "坐牢|拘留", r"(?<![不没])上门(?:催收)?", r"\p{Han}{2}催收"]
     first = PatternFacts(tmp_path)
@@ -131,12 +132,14 @@ def test_pattern_facts_are_cached_and_equal_to_a_fresh_derivation(tmp_path):
     again = PatternFacts(tmp_path)
     assert [again.of(p) for p in patterns] == derived
     assert not again._changed  # every answer came from the file
-    for p, (regex_only, required, branches) in zip(patterns, derived):
+    for p, (regex_only, required, branches, conditions) in zip(patterns, derived):
         parsed = parse_pattern(p)
         assert regex_only == (parsed is None)
         assert required == (None if parsed is None else required_literals(parsed))
         assert branches == (None if parsed is None else top_level_branches(p, parsed))
-    assert derived[1][2] == (("坐牢", frozenset({"坐牢"})), ("拘留", frozenset({"拘留"})))
+        assert conditions == (() if parsed is None else required_conditions(parsed))
+    assert derived[1][2] == (("坐牢", frozenset({"坐牢"}), (frozenset({"坐牢"}),)),
+                             ("拘留", frozenset({"拘留"}), (frozenset({"拘留"}),)))
 
 
 def test_a_broken_or_stale_pattern_cache_is_ignored(tmp_path):
@@ -154,12 +157,26 @@ def test_a_broken_or_stale_pattern_cache_is_ignored(tmp_path):
     unwritable.save()  # cannot create the folder: no error, nothing written
 
 
+def test_conditions_are_every_literal_set_a_match_draws_from():
+    from collectlint.rules.literals import parse_pattern, required_conditions
+
+    def conditions(p):
+        return {tuple(sorted(g)) for g in required_conditions(parse_pattern(p))}
+
+    assert conditions("去你家.{0,6}(?:砸|烧)") == {("去你家",), ("烧", "砸")}
+    assert conditions("(?:上门|到你单位)(?:.{0,4}找你)+") == {("上门", "到你单位"), ("找你",)}
+    assert conditions("坐牢(?:.{0,3}拘留)?") == {("坐牢",)}  # an optional part requires nothing
+    assert conditions("(?<!不)上门|起诉") == {("上门", "起诉")}  # an alternation: its union
+    assert conditions("A.{0,2}B") == {("a",), ("b",)}  # matched ignoring case, on lower-cased text
+    assert conditions(r"\d+元") == {("元",)}
+
+
 def test_top_level_branches_split_only_what_can_run_apart():
     from collectlint.rules.literals import parse_pattern, top_level_branches
 
     def split(p):
         branches = top_level_branches(p, parse_pattern(p))
-        return None if branches is None else [source for source, _ in branches]
+        return None if branches is None else [source for source, _, _ in branches]
 
     assert split(r"(?:你|您)欠|[|(]x|a\|b") == ["(?:你|您)欠", "[|(]x", r"a\|b"]
     assert split("坐牢|坐车") is None  # the parser factors out 坐

@@ -31,8 +31,12 @@ except ImportError:  # pragma: no cover - Python 3.10
     import sre_parse  # type: ignore[no-redef]
 
 Requirement = frozenset[str] | None
-# The alternatives of a pattern that is one alternation at the top, each with what it requires.
-Branches = tuple[tuple[str, Requirement], ...] | None
+# Every literal set a match draws from, one string of each: 去你家.{0,6}(?:砸|烧) has
+# (去你家,) and (砸, 烧). A pattern whose conditions are not all met cannot match.
+Conditions = tuple[frozenset[str], ...]
+# The alternatives of a pattern that is one alternation at the top, each with what it
+# requires (the most selective of its conditions) and all its conditions.
+Branches = tuple[tuple[str, Requirement, Conditions], ...] | None
 _MAX_EXPANSION = 64  # strings an expanded run may stand for
 _REPEAT_OPS = tuple(
     op for op in (getattr(sre_constants, n, None) for n in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"))
@@ -73,6 +77,13 @@ def required_literals(parsed: Any) -> Requirement:
     if not req or any(not s for s in req):
         return None
     return frozenset(s.lower() for s in req)
+
+
+def required_conditions(parsed: Any) -> Conditions:
+    """All the literal sets every match of the parsed pattern draws from (one string of
+    each), not only the most selective: a search can be skipped when one is absent."""
+    groups = {frozenset(s.lower() for s in req) for req in _requirements(list(parsed))}
+    return tuple(sorted(groups, key=lambda g: (len(g), sorted(g))))
 
 
 def selectivity(literals: frozenset[str]) -> tuple[int, int]:
@@ -122,17 +133,21 @@ def top_level_branches(pattern: str, parsed: Any) -> Branches:
         branch = parse_pattern(part)
         if branch is None:
             return None
-        branches.append((part, required_literals(branch)))
+        branches.append((part, required_literals(branch), required_conditions(branch)))
     return tuple(branches)
 
 
-def derive_facts(pattern: str) -> tuple[bool, Requirement, Branches]:
+Facts = tuple[bool, Requirement, Branches, Conditions]
+
+
+def derive_facts(pattern: str) -> Facts:
     """(only the `regex` package reads its syntax, the literals it requires, its top-level
-    alternatives); PatternError for a pattern that is no regular expression at all."""
+    alternatives, all its literal conditions); PatternError for a pattern that is no
+    regular expression at all."""
     parsed = parse_pattern(pattern)
     if parsed is None:
-        return True, None, None
-    return False, required_literals(parsed), top_level_branches(pattern, parsed)
+        return True, None, None, ()
+    return False, required_literals(parsed), top_level_branches(pattern, parsed), required_conditions(parsed)
 
 
 class PatternFacts:
@@ -162,21 +177,25 @@ class PatternFacts:
                 pass  # no cache, or an unreadable one: derive again
         return self._facts
 
-    def of(self, pattern: str) -> tuple[bool, Requirement, Branches]:
-        """(only `regex` knows the syntax, the required literals, the top-level branches);
-        PatternError for a pattern that is no regular expression at all (never cached)."""
+    def of(self, pattern: str) -> Facts:
+        """`derive_facts(pattern)`, from the file when it is there; PatternError for a
+        pattern that is no regular expression at all (never cached)."""
         facts = self._load()
         known = facts.get(pattern)
-        if isinstance(known, list) and len(known) == 3:
+        if isinstance(known, list) and len(known) == 4:
             branches = None if known[2] is None else tuple(
-                (source, None if lits is None else frozenset(lits)) for source, lits in known[2])
-            return bool(known[0]), None if known[1] is None else frozenset(known[1]), branches
-        regex_only, required, branches = derive_facts(pattern)
+                (source, None if lits is None else frozenset(lits), _conditions(conditions))
+                for source, lits, conditions in known[2])
+            return (bool(known[0]), None if known[1] is None else frozenset(known[1]), branches,
+                    _conditions(known[3]))
+        regex_only, required, branches, conditions = derive_facts(pattern)
         facts[pattern] = [regex_only, None if required is None else sorted(required),
                           None if branches is None else
-                          [[source, None if lits is None else sorted(lits)] for source, lits in branches]]
+                          [[source, None if lits is None else sorted(lits), [sorted(g) for g in conds]]
+                           for source, lits, conds in branches],
+                          [sorted(g) for g in conditions]]
         self._changed = True
-        return regex_only, required, branches
+        return regex_only, required, branches, conditions
 
     def save(self) -> None:
         """Write the cache if something new was derived; a cache that cannot be written
@@ -192,6 +211,10 @@ class PatternFacts:
             self._changed = False
         except OSError:
             pass
+
+
+def _conditions(stored: list[list[str]]) -> Conditions:
+    return tuple(frozenset(g) for g in stored)
 
 
 def _better(a: Requirement, b: Requirement) -> Requirement:
@@ -273,6 +296,35 @@ def _required(items: list) -> Requirement:
         run = frozenset([""])
         best = _better(best, _item_requirement(op, av))
     return _better(best, _run_requirement(run))
+
+
+def _requirements(items: list) -> list[frozenset[str]]:
+    """Every requirement along a sequence (the walk of `_required`, keeping them all);
+    groups and repeats that must match add their own."""
+    found: list[Requirement] = []
+    run: frozenset[str] = frozenset([""])
+    for op, av in items:
+        element = _exact(op, av)
+        if element is not None:
+            combined = _product(run, element)
+            if combined is not None:
+                run = combined
+                continue
+            found.append(_run_requirement(run))
+            run = element
+            continue
+        found.append(_run_requirement(run))
+        run = frozenset([""])
+        if op is sre_constants.SUBPATTERN:
+            found.extend(_requirements(list(av[-1])))
+        elif op in _REPEAT_OPS and av[0] >= 1:
+            found.extend(_requirements(list(av[2])))
+        elif op is getattr(sre_constants, "ATOMIC_GROUP", None):
+            found.extend(_requirements(list(av)))
+        else:
+            found.append(_item_requirement(op, av))
+    found.append(_run_requirement(run))
+    return [r for r in found if r and "" not in r]
 
 
 def _union(branches: Any, of: Any) -> frozenset[str] | None:

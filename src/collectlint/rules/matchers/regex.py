@@ -24,6 +24,17 @@ def compile_pattern(pattern: str) -> regex.Pattern[str]:
 _T = TypeVar("_T")
 
 
+def _all_present(conditions: tuple[frozenset[str], ...], text: str) -> bool:
+    """Every condition has one of its literals in `text`."""
+    for group in conditions:
+        for literal in group:
+            if literal in text:
+                break
+        else:
+            return False
+    return True
+
+
 class RegexTimeout(Exception):
     """A pattern took longer than the limit on one utterance, or could not run at all."""
 
@@ -47,7 +58,7 @@ class RegexMatcher:
         self.token_aligned = token_aligned
         self.timeout = timeout
         normalized = unicodedata.normalize("NFKC", pattern)
-        regex_only, derived, branches = (facts.of if facts is not None else derive_facts)(normalized)
+        regex_only, derived, branches, conditions = (facts.of if facts is not None else derive_facts)(normalized)
         if regex_only:  # syntax only the `regex` package knows: let it check now
             compile_pattern(pattern)
         if literals:
@@ -55,8 +66,10 @@ class RegexMatcher:
         else:
             required = derived
         self.literals = (required,) if required else ()
-        self._branches = tuple(source for source, _ in branches) if branches else ()
-        self._branch_literals = tuple(lits for _, lits in branches) if branches else ()
+        self._branches = tuple(source for source, _, _ in branches) if branches else ()
+        self._branch_literals = tuple(lits for _, lits, _ in branches) if branches else ()
+        self._conditions = conditions
+        self._branch_conditions = tuple(conds for _, _, conds in branches) if branches else ()
         self._unsearched: tuple[list[int], ...] = ()  # see _chosen
         self._unsearched_finder: ahocorasick_rs.AhoCorasick | None = None
         self._searched_for: frozenset[str] | None = None
@@ -84,8 +97,9 @@ class RegexMatcher:
         return by_literal
 
     def _chosen(self, ctx: MatchContext) -> list[int] | None:
-        """The alternatives to run on this utterance, in pattern order; None: run the whole
-        pattern (not an alternation, the exhaustive scan, or every alternative chosen)."""
+        """The alternatives to run on this utterance, in pattern order, those whose literals
+        all occur; None: run the whole pattern (not an alternation, the exhaustive scan, or
+        every alternative chosen)."""
         searched = ctx.searched
         if not self._branches or not searched:
             return None
@@ -104,7 +118,12 @@ class RegexMatcher:
         if self._unsearched_finder is not None:
             for i, _, _ in self._unsearched_finder.find_matches_as_indexes(ctx.text, overlapping=True):
                 chosen.update(self._unsearched[i])
-        return None if len(chosen) == len(self._branches) else sorted(chosen)
+        # An alternative whose literal occurs may still lack another it needs (砸 of
+        # 去你家.{0,6}砸): a few substring tests spare a regex search, most of the time.
+        text = ctx.text
+        conditions = self._branch_conditions
+        runnable = [i for i in sorted(chosen) if _all_present(conditions[i], text)]
+        return None if len(runnable) == len(self._branches) else runnable
 
     def _alternative(self, i: int) -> regex.Pattern[str]:
         compiled = self._compiled.get(i)
@@ -156,10 +175,14 @@ class RegexMatcher:
         text = ctx.text
         try:
             chosen = self._chosen(ctx)
+            if chosen is None and ctx.searched and not _all_present(self._conditions, text):
+                return hits  # prefiltered scan: a literal the pattern needs is absent
             spans = None
-            if chosen is not None:
+            if chosen:
                 patterns = [self._alternative(i) for i in chosen]  # compiled before the clock runs
                 spans = self._search(ctx, lambda timeout: self._merged(text, patterns, timeout))
+            elif chosen is not None:
+                spans = []  # no alternative can match here
             if spans is None:
                 whole = self.pattern
                 spans = self._search(ctx, lambda timeout: [m.span() for m in whole.finditer(text, timeout=timeout)])
