@@ -59,7 +59,7 @@ def test_a_catastrophic_pattern_errors_its_document_and_the_batch_goes_on(tmp_pa
     (rules / "slow.yaml").write_text(CATASTROPHIC, encoding="utf-8")
     batch = tmp_path / "b.jsonl"
     batch.write_text("\n".join(json.dumps({"id": i, "text": t}, ensure_ascii=False) for i, t in [
-        ("a", "你这个老赖"), ("slow", "坐牢" + "a" * 40 + "!"), ("c", "你等着")]) + "\n", encoding="utf-8")
+        ("a", "你这个老赖"), ("slow", "坐牢" + "a" * 40 + "!b"), ("c", "你等着")]) + "\n", encoding="utf-8")
     results = list(Linter(rules).iter_paths([batch]))
     assert [r.id for r in results] == ["a", "slow", "c"]
     assert [r.status for r in results] == ["ok", "error", "ok"]
