@@ -183,3 +183,63 @@ def test_top_level_branches_split_only_what_can_run_apart():
     assert split(r"(a)|\1b") is None  # a back-reference
     assert split("(?i)ab|cd") is None  # inline flags
     assert split("上门催收") is None  # not an alternation
+
+
+def test_a_loaded_pack_is_cached_and_a_changed_file_is_loaded_again(tmp_path, monkeypatch):
+    from collectlint import Linter
+    from collectlint.rules import loader
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+    def ids(report):
+        return {f.rule_id for f in report.findings}
+
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    own = GOOD.replace("[老赖]", "[蓝色香蕉]")
+    (rules / "r.yaml").write_text(own, encoding="utf-8")
+    first = load_rule_pack([builtin_rules_dir(), rules])
+    entries = list((tmp_path / "cache" / "collectlint").glob("pack-*.pickle"))
+    assert len(entries) == 1
+
+    def refuse(dirs):
+        raise AssertionError("the rule files were read again")
+
+    with monkeypatch.context() as m:
+        m.setattr(loader, "_load_from_files", refuse)
+        again = load_rule_pack([builtin_rules_dir(), rules])
+    assert [r.id for r in again.rules] == [r.id for r in first.rules]
+    assert again.get("XX001") is not None
+    assert ids(Linter(again).scan("你这个蓝色香蕉")) == {"XX001"}
+
+    (rules / "r.yaml").write_text(own.replace("蓝色香蕉", "紫色葡萄"), encoding="utf-8")
+    changed = Linter(load_rule_pack([builtin_rules_dir(), rules]))
+    assert not ids(changed.scan("你这个蓝色香蕉")) and ids(changed.scan("你这个紫色葡萄")) == {"XX001"}
+    entries = list((tmp_path / "cache" / "collectlint").glob("pack-*.pickle"))
+    assert len(entries) == 2
+
+    for entry in entries:  # a broken entry is loaded from the files instead
+        entry.write_bytes(b"not a pickle")
+    assert ids(Linter(load_rule_pack([builtin_rules_dir(), rules])).scan("你这个紫色葡萄")) == {"XX001"}
+    # A pack that failed to load is not stored.
+    (rules / "r.yaml").write_text(own.replace("keep-calm", "no-such-response"), encoding="utf-8")
+    with pytest.raises(RuleFileErrors):
+        load_rule_pack([builtin_rules_dir(), rules])
+    assert len(list((tmp_path / "cache" / "collectlint").glob("pack-*.pickle"))) == 2
+
+
+def test_a_pickled_regex_matcher_unpacks_its_alternatives_on_first_use():
+    import pickle
+
+    from collectlint.rules.matchers.regex import RegexMatcher
+    from collectlint.rules.matchers.base import MatchContext
+    from collectlint.text.tokenize import Tokenizer
+
+    matcher = RegexMatcher("去你家.{0,6}(?:砸|烧)|坐牢", token_aligned=False, timeout=1.0)
+    copy = pickle.loads(pickle.dumps(matcher))
+    assert "_branches" not in copy.__dict__ and "_packed" in copy.__dict__
+    ctx = MatchContext("明天去你家把门砸了", Tokenizer(), {"去你家": [2]}, frozenset({"去你家", "坐牢"}))
+    assert [(h.start, h.end) for h in copy.find(ctx)] == [(2, 8)]
+    assert copy._branches == matcher._branches and "_packed" not in copy.__dict__
+    with pytest.raises(AttributeError):
+        copy.no_such_attribute  # noqa: B018

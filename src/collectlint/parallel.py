@@ -19,14 +19,15 @@ import os
 import signal
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from collectlint.batch import DailyLimits, Key
 from collectlint.io.readers import RawInput
 from collectlint.models import DocumentResult, Stat, Summary
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 CHUNK_SIZE = 64
 
@@ -123,6 +124,10 @@ def scan_in_processes(raw_inputs: Iterable[RawInput], linter: Any, jobs: int,
                       rendering: Rendering = Rendering()) -> Iterator[Item]:
     """Items in input order. An item carries `rendered` output when the worker could
     render it, else a `result` (already redacted and with its per-day findings)."""
+    # Imported here: a scan in one process should not pay for the process machinery.
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     limits = DailyLimits(linter.ruleset)
     chunks = iter(lambda it=iter(raw_inputs): list(itertools.islice(it, CHUNK_SIZE)), [])
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,

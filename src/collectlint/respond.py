@@ -9,7 +9,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from collectlint.errors import RuleFileError
 from collectlint.models import Response
-from collectlint.rules.yamlsource import YamlSource
 
 ARTICLE_SECTIONS = (
     "2.1", "2.2", "3.1", "3.2", "3.3", "4.1", "4.2", "4.3", "5.1", "5.2", "5.3", "5.4", "5.5",
@@ -51,6 +50,8 @@ class ResponseBook:
 
 
 def load_responses(path: Path) -> ResponseBook:
+    from collectlint.rules.yamlsource import YamlSource  # only when the files are read
+
     source = YamlSource.read(path)
     try:
         parsed = ResponsesFile.model_validate(source.data)

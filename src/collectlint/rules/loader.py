@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import regex
 from pydantic import TypeAdapter, ValidationError
@@ -22,11 +23,14 @@ from collectlint.rules.exceptions import ExceptionChecker
 from collectlint.rules.literals import PatternError, PatternFacts
 from collectlint.rules.matchers import Matcher, compile_matcher
 from collectlint.rules.matchers.base import normalize_term
+from collectlint.rules.packcache import cached_load
 from collectlint.rules.prefilter import Prefilter
 from collectlint.rules.schema import RuleSpec
-from collectlint.rules.yamlsource import YamlSource
 from collectlint.text.tokenize import cache_dir
 from collectlint.text.variants import VariantTable
+
+if TYPE_CHECKING:
+    from collectlint.rules.yamlsource import YamlSource
 
 REGEX_TIMEOUT_SECONDS = 1.0
 _RULE_ADAPTER: TypeAdapter[RuleSpec] = TypeAdapter(RuleSpec)
@@ -99,6 +103,15 @@ def builtin_rules_dir() -> Path:
 
 
 def load_rule_pack(dirs: Iterable[Path]) -> RuleSet:
+    """The rule pack of `dirs` (later directories add to earlier ones), from the user
+    cache folder when an earlier run loaded the same files with the same code."""
+    return cached_load(tuple(dirs), cache_dir(), _load_from_files, settings=repr(REGEX_TIMEOUT_SECONDS))
+
+
+def _load_from_files(dirs: Iterable[Path]) -> RuleSet:
+    # Imported here: a start that finds the pack in the cache never parses YAML.
+    from collectlint.rules.yamlsource import YamlSource
+
     errors: list[RuleFileError] = []
     rule_sources: list[YamlSource] = []
     responses = ResponseBook({})

@@ -52,7 +52,7 @@ class Prefilter:
         self._automaton: ahocorasick_rs.AhoCorasick | None = None
         if self._searchable:
             self._automaton = ahocorasick_rs.AhoCorasick(
-                self._searchable, implementation=ahocorasick_rs.Implementation.ContiguousNFA)
+                self._searchable, store_patterns=False, implementation=ahocorasick_rs.Implementation.ContiguousNFA)
 
     def prepare(self, norm: NormalizedText) -> tuple[NormalizedText, list[tuple[int, str]]]:
         """The text with its spelling variants replaced by their standard forms, and every

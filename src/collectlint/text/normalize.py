@@ -84,7 +84,8 @@ _FAST_TABLE = {c: out.translate(_FAST_TABLE) for c, out in _FAST_TABLE.items()}
 # does not matter.
 _COMMON_FULL_WIDTH = tuple((ch, _FAST_TABLE[ord(ch)]) for ch in "，：？！；（）")
 _OTHERS = sorted(chr(c) for c in _FAST_TABLE if chr(c) not in dict(_COMMON_FULL_WIDTH))
-_OTHERS_FINDER = ahocorasick_rs.AhoCorasick(_OTHERS, implementation=ahocorasick_rs.Implementation.DFA)
+_OTHERS_FINDER = ahocorasick_rs.AhoCorasick(_OTHERS, store_patterns=False,
+                                         implementation=ahocorasick_rs.Implementation.DFA)
 
 
 def fold_fast(source: str) -> str:

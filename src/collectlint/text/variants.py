@@ -6,6 +6,7 @@ written. The table comes from the rule pack (variants.yaml)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cached_property
 
 import ahocorasick_rs
 
@@ -14,21 +15,30 @@ from collectlint.text.normalize import NormalizedText, normalize
 
 class VariantTable:
     def __init__(self, standard_forms: Mapping[str, list[str] | tuple[str, ...]]) -> None:
-        self._automaton: ahocorasick_rs.AhoCorasick | None = None
         pairs = {normalize(v).text: normalize(std).text
                  for std, variants in standard_forms.items() for v in variants}
         self._pairs = sorted((v, std) for v, std in pairs.items() if v and v != std)
-        if self._pairs:
-            self._automaton = ahocorasick_rs.AhoCorasick(
-                [v for v, _ in self._pairs], implementation=ahocorasick_rs.Implementation.DFA)
         self.size = len(self._pairs)
         self.spellings = tuple(v for v, _ in self._pairs)  # normalized, as they are searched
 
+    @cached_property
+    def _automaton(self) -> ahocorasick_rs.AhoCorasick | None:
+        """Built on first use, and again after unpickling (the automaton does not pickle)."""
+        if not self._pairs:
+            return None
+        return ahocorasick_rs.AhoCorasick(list(self.spellings), implementation=ahocorasick_rs.Implementation.DFA)
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        state.pop("_automaton", None)
+        return state
+
     def apply(self, norm: NormalizedText) -> NormalizedText:
-        if self._automaton is None:
+        automaton = self._automaton
+        if automaton is None:
             return norm
         found = [(start, end, self._pairs[i][1])
-                 for i, start, end in self._automaton.find_matches_as_indexes(norm.text, overlapping=True)]
+                 for i, start, end in automaton.find_matches_as_indexes(norm.text, overlapping=True)]
         if not found:
             return norm
         # Leftmost, then longest, without overlaps.

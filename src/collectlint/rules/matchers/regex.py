@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import time
 import unicodedata
 from collections.abc import Callable
@@ -95,6 +96,36 @@ class RegexMatcher:
             for lit in lits or ():
                 by_literal.setdefault(lit, []).append(i)
         return by_literal
+
+    # What loading derived about the alternatives: big (the literal sets of every
+    # alternative), and needed only once the rule is a candidate. A pickled matcher (the
+    # rule pack cache) keeps them packed, unpacked on first use: a scan of one message
+    # unpickles a few rules' worth, not the whole pack's.
+    _PACKED = ("_branches", "_branch_literals", "_branch_conditions", "_conditions")
+    # Built while scanning; never pickled.
+    _SCAN_STATE = ("_compiled", "_unsearched", "_unsearched_finder", "_searched_for",
+                   "pattern", "_always", "_branches_by_literal")
+
+    def __getstate__(self) -> dict[str, object]:
+        state = {k: v for k, v in self.__dict__.items() if k not in self._PACKED and k not in self._SCAN_STATE}
+        if "_packed" not in state:
+            state["_packed"] = pickle.dumps(tuple(getattr(self, k) for k in self._PACKED),
+                                            protocol=pickle.HIGHEST_PROTOCOL)
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._compiled = {}
+        self._unsearched, self._unsearched_finder, self._searched_for = (), None, None
+
+    def __getattr__(self, name: str) -> object:
+        """Called only for an attribute not set: a packed one, after unpickling."""
+        packed = self.__dict__.get("_packed")
+        if name not in self._PACKED or packed is None:
+            raise AttributeError(name)
+        self.__dict__.update(zip(self._PACKED, pickle.loads(packed)))  # noqa: S301 - packed by us
+        del self.__dict__["_packed"]
+        return self.__dict__[name]
 
     def _chosen(self, ctx: MatchContext) -> list[int] | None:
         """The alternatives to run on this utterance, in pattern order, those whose literals
