@@ -10,7 +10,6 @@ the reference the fast mode is tested against and must agree with exactly.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections import defaultdict
 from typing import NamedTuple
 
 from collectlint.clock import in_window, local_time
@@ -57,21 +56,29 @@ def _literals_by_utterance(
     document: Document, norm: NormalizedText, hits: list[tuple[int, str]]
 ) -> dict[int, dict[str, list[int]]]:
     """Prefilter hits grouped by the utterance that wholly contains them."""
-    grouped: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    grouped: dict[int, dict[str, list[int]]] = {}
     if not hits:
         return grouped
     utterances = document.utterances
     starts = [u.start for u in utterances]
-    source_offset = norm.source_offset
-    identity = norm.identity
+    if norm.identity:
+        for pos, literal in hits:
+            i = bisect_right(starts, pos) - 1
+            # A hit that reaches past the end of its utterance (into a label or the next line) is none.
+            if i >= 0 and pos + len(literal) <= utterances[i].end:
+                grouped.setdefault(i, {}).setdefault(literal, []).append(pos)
+        return grouped
+    # The offset map inlined (NormalizedText.source_offset): a document has many hits.
+    seg_norm, seg_src, seg_step, _ = norm.segments
     for pos, literal in hits:
-        i = bisect_right(starts, pos if identity else source_offset(pos)) - 1
+        k = bisect_right(seg_norm, pos) - 1
+        i = bisect_right(starts, seg_src[k] + (pos - seg_norm[k]) * seg_step[k]) - 1
         if i < 0:
             continue
         last = pos + len(literal) - 1
-        if (last if identity else source_offset(last)) >= utterances[i].end:
-            continue  # reaches past the end of the utterance (into a label or the next line)
-        grouped[i][literal].append(pos)
+        k = bisect_right(seg_norm, last) - 1
+        if seg_src[k] + (last - seg_norm[k]) * seg_step[k] < utterances[i].end:
+            grouped.setdefault(i, {}).setdefault(literal, []).append(pos)
     return grouped
 
 

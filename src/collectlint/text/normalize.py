@@ -161,6 +161,11 @@ class NormalizedText:
         return self._map
 
     @property
+    def segments(self) -> tuple[tuple[int, ...], ...]:
+        """(norm, src, step, width), as described above."""
+        return self._segments()
+
+    @property
     def norm(self) -> tuple[int, ...]:
         return self._segments()[0]
 

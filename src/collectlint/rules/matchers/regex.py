@@ -5,14 +5,14 @@ from __future__ import annotations
 import pickle
 import time
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cached_property
 from typing import TypeVar
 
 import ahocorasick_rs
 import regex
 
-from collectlint.rules.literals import PatternFacts, derive_facts
+from collectlint.rules.literals import Conditions, PatternFacts, derive_facts
 from collectlint.rules.matchers.base import Hit, MatchContext
 
 
@@ -25,10 +25,16 @@ def compile_pattern(pattern: str) -> regex.Pattern[str]:
 _T = TypeVar("_T")
 
 
-def _all_present(conditions: tuple[frozenset[str], ...], text: str) -> bool:
-    """Every condition has one of its literals in `text`."""
-    for group in conditions:
-        for literal in group:
+# Per condition: the literals the prefilter searched for, and the others.
+_Tests = tuple[tuple[frozenset[str], tuple[str, ...]], ...]
+
+
+def _satisfied(tests: _Tests, found: Iterable[str], text: str) -> bool:
+    """Every condition has a literal among those `found` in the utterance or in `text`."""
+    for searched, others in tests:
+        if searched and not searched.isdisjoint(found):
+            continue
+        for literal in others:
             if literal in text:
                 break
         else:
@@ -103,8 +109,8 @@ class RegexMatcher:
     # unpickles a few rules' worth, not the whole pack's.
     _PACKED = ("_branches", "_branch_literals", "_branch_conditions", "_conditions")
     # Built while scanning; never pickled.
-    _SCAN_STATE = ("_compiled", "_unsearched", "_unsearched_finder", "_searched_for",
-                   "pattern", "_always", "_branches_by_literal")
+    _SCAN_STATE = ("_compiled", "_unsearched", "_unsearched_finder", "_searched_for", "_tests",
+                   "_branch_tests", "pattern", "_always", "_branches_by_literal")
 
     def __getstate__(self) -> dict[str, object]:
         state = {k: v for k, v in self.__dict__.items() if k not in self._PACKED and k not in self._SCAN_STATE}
@@ -127,33 +133,43 @@ class RegexMatcher:
         del self.__dict__["_packed"]
         return self.__dict__[name]
 
+    def _prepare_for(self, searched: frozenset[str]) -> None:
+        """What depends on the prefilter's literals, worked out once per prefilter."""
+        # Literals the prefilter did not search for (a rule with its own `literals:`
+        # list) are searched here, in one pass of a small automaton.
+        unsearched = sorted(lit for lit in self._branches_by_literal if lit not in searched)
+        self._unsearched = tuple(self._branches_by_literal[lit] for lit in unsearched)
+        self._unsearched_finder = ahocorasick_rs.AhoCorasick(
+            unsearched, implementation=ahocorasick_rs.Implementation.ContiguousNFA) if unsearched else None
+        # Each condition split into the literals the prefilter found or not (a set
+        # test against the utterance's found literals, in C) and the others (a
+        # substring test each).
+        def tests(conditions: Conditions) -> _Tests:
+            return tuple((group & searched, tuple(sorted(group - searched))) for group in conditions)
+
+        self._tests = tests(self._conditions)
+        self._branch_tests = tuple(tests(c) for c in self._branch_conditions)
+        self._searched_for = searched
+
     def _chosen(self, ctx: MatchContext) -> list[int] | None:
         """The alternatives to run on this utterance, in pattern order, those whose literals
-        all occur; None: run the whole pattern (not an alternation, the exhaustive scan, or
-        every alternative chosen)."""
-        searched = ctx.searched
-        if not self._branches or not searched:
+        all occur; None: run the whole pattern (not an alternation, or every alternative
+        chosen)."""
+        if not self._branches:
             return None
-        if self._searched_for is not searched:
-            # Literals the prefilter did not search for (a rule with its own `literals:`
-            # list) are searched here, in one pass of a small automaton.
-            unsearched = sorted(lit for lit in self._branches_by_literal if lit not in searched)
-            self._unsearched = tuple(self._branches_by_literal[lit] for lit in unsearched)
-            self._unsearched_finder = ahocorasick_rs.AhoCorasick(
-                unsearched, implementation=ahocorasick_rs.Implementation.ContiguousNFA) if unsearched else None
-            self._searched_for = searched
+        found = ctx.found_literals
         chosen = set(self._always)
         by_literal = self._branches_by_literal
-        for lit in ctx.found_literals & by_literal.keys():  # C-level; the left side is the small one
+        for lit in found & by_literal.keys():  # C-level; the left side is the small one
             chosen.update(by_literal[lit])
         if self._unsearched_finder is not None:
             for i, _, _ in self._unsearched_finder.find_matches_as_indexes(ctx.text, overlapping=True):
                 chosen.update(self._unsearched[i])
         # An alternative whose literal occurs may still lack another it needs (砸 of
-        # 去你家.{0,6}砸): a few substring tests spare a regex search, most of the time.
+        # 去你家.{0,6}砸): a few set and substring tests spare a regex search, most of the time.
         text = ctx.text
-        conditions = self._branch_conditions
-        runnable = [i for i in sorted(chosen) if _all_present(conditions[i], text)]
+        tests = self._branch_tests
+        runnable = [i for i in sorted(chosen) if _satisfied(tests[i], found, text)]
         return None if len(runnable) == len(self._branches) else runnable
 
     def _alternative(self, i: int) -> regex.Pattern[str]:
@@ -205,9 +221,14 @@ class RegexMatcher:
         hits: list[Hit] = []
         text = ctx.text
         try:
-            chosen = self._chosen(ctx)
-            if chosen is None and ctx.searched and not _all_present(self._conditions, text):
-                return hits  # prefiltered scan: a literal the pattern needs is absent
+            searched = ctx.searched
+            chosen = None
+            if searched:  # the prefiltered scan (the exhaustive one runs every pattern whole)
+                if self._searched_for is not searched:
+                    self._prepare_for(searched)
+                chosen = self._chosen(ctx)
+                if chosen is None and not _satisfied(self._tests, ctx.found_literals, text):
+                    return hits  # a literal the pattern needs is absent
             spans = None
             if chosen:
                 patterns = [self._alternative(i) for i in chosen]  # compiled before the clock runs
