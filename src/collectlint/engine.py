@@ -45,13 +45,6 @@ class LineIndex:
         return line, offset - self._starts[line - 1] + 1
 
 
-def _in_scope(rule: CompiledRule, utterance: Utterance, document: Document) -> bool:
-    scope = rule.spec.scope
-    if utterance.speaker not in scope.speakers:
-        return False
-    return scope.channels is None or document.channel in scope.channels
-
-
 def _literals_by_utterance(
     document: Document, norm: NormalizedText, hits: list[tuple[int, str]]
 ) -> dict[int, dict[str, list[int]]]:
@@ -138,24 +131,26 @@ def scan_document(
     budget = RegexBudget(REGEX_BUDGET_SECONDS if regex_budget is None else regex_budget)
     rules = ruleset.rules
     prefilter = ruleset.prefilter
+    in_scope = ruleset.in_scope(document.channel)
     if exhaustive:
         norm = ruleset.variants.apply(normalize(document.text))
-        every_rule = list(prefilter.text_rules)
-        work = [(i, None, every_rule) for i in range(len(document.utterances))]
+        work = [(i, None, in_scope(u.speaker, prefilter.text_rules)) for i, u in enumerate(document.utterances)]
     else:
         norm, hits = prefilter.prepare(normalize(document.text))
         grouped = _literals_by_utterance(document, norm, hits)
         indexes = sorted(grouped) if not prefilter.ungated else range(len(document.utterances))
-        work = [(i, grouped.get(i, {}), prefilter.candidates(set(grouped.get(i, ()))))
+        work = [(i, grouped.get(i, {}), in_scope(document.utterances[i].speaker,
+                                                  prefilter.candidates(grouped.get(i, {}).keys())))
                 for i in indexes]
     conversation = _Conversation(document, norm)
     matches: list[Match] = contact_time_matches(document, ruleset, quiet_hours)
 
     for i, present, candidates in work:
+        if not candidates:
+            continue
         utterance = document.utterances[i]
-        in_scope = [r for r in candidates if _in_scope(rules[r], utterance, document)
-                    and conversation.allows(r, rules[r], i)]
-        if not in_scope:
+        runnable = [r for r in candidates if conversation.allows(r, rules[r], i)]
+        if not runnable:
             continue
         lo, hi = norm.normalized_offset(utterance.start), norm.normalized_offset(utterance.end)
         if present is None:
@@ -164,7 +159,7 @@ def scan_document(
         else:
             local = {lit: [p - lo for p in positions] for lit, positions in present.items()}
             ctx = MatchContext(norm.text[lo:hi], tokenizer, local, prefilter.literals, budget)
-        for r in in_scope:
+        for r in runnable:
             rule = rules[r]
             try:
                 hits = rule.matcher.find(ctx)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from collectlint.rules.matchers.base import CLAUSE_END, Hit, MatchContext, normalize_term
 from collectlint.rules.matchers.regex import compile_pattern
 from collectlint.rules.schema import Exceptions
@@ -10,6 +12,7 @@ from collectlint.text.tokenize import Token
 
 _REFUTATION_REACH = 12  # characters after the trigger searched for a refutation
 _QUOTES = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"', "'": "'", "《": "》"}
+_ANY_QUOTE = re.compile("[" + re.escape("".join(_QUOTES)) + "]")
 
 
 def _quoted_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -60,6 +63,8 @@ class ExceptionChecker:
         """The trigger stands inside quotation marks and the sentence reports someone
         else's words or quotes a rule: 您说的"坐牢"并不会发生, 规定"不得爆通讯录"."""
         s, e = ctx.sentence_bounds(hit.start, hit.end)
+        if not _ANY_QUOTE.search(ctx.text, s, e):
+            return False  # the usual sentence, settled in C
         quoted = any(qs < hit.start and hit.end <= qe for qs, qe in _quoted_spans(ctx.text, s, e))
         return quoted and any(cue in ctx.text[s:e] for cue in self.reporting)
 
@@ -97,11 +102,7 @@ class ExceptionChecker:
     def _negator_in_clause(self, ctx: MatchContext, hit: Hit) -> bool:
         """Whether any negator occurs as text in the clause before the match or inside it:
         the tokens `_negated` looks at all lie there, so without one it cannot find any."""
-        text = ctx.text
-        start = hit.start
-        while start > 0 and text[start - 1] not in CLAUSE_END:
-            start -= 1
-        region = text[start:hit.end + self._longest]
+        region = ctx.text[ctx.clause_start(hit.start):hit.end + self._longest]
         return any(n in region for n in self.negators)
 
     def _negator_at(self, ctx: MatchContext, token: Token) -> bool:

@@ -6,7 +6,7 @@ load with one `path:line: rule ID: what is wrong` line per problem.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
@@ -70,6 +70,25 @@ class RuleSet:
     @cached_property
     def prefilter(self) -> Prefilter:
         return Prefilter(self.rules, self.variants)
+
+    @cached_property
+    def _scopes(self) -> dict[tuple[str, str], frozenset[int]]:
+        return {}
+
+    def in_scope(self, channel: str) -> Callable[[str, Iterable[int]], list[int]]:
+        """For a document of `channel`: (speaker, rule indexes) → those of the rules whose
+        scope takes that speaker and channel, in rule order."""
+        scopes = self._scopes
+
+        def select(speaker: str, indexes: Iterable[int]) -> list[int]:
+            allowed = scopes.get((speaker, channel))
+            if allowed is None:
+                allowed = scopes[speaker, channel] = frozenset(
+                    r for r, rule in enumerate(self.rules) if speaker in rule.spec.scope.speakers
+                    and (rule.spec.scope.channels is None or channel in rule.spec.scope.channels))
+            return sorted(allowed.intersection(indexes))
+
+        return select
 
     def get(self, key: str) -> CompiledRule | None:
         for rule in self.rules:

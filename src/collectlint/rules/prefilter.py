@@ -11,7 +11,7 @@ whatever the number of rules, which a loop of `str.find` per term cannot match.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 import ahocorasick_rs
@@ -76,10 +76,12 @@ class Prefilter:
         n = len(patterns)
         return [(start, patterns[i]) for i, start, _ in found if i < n]
 
-    def candidates(self, present: set[str]) -> list[int]:
-        """Indexes of the rules with a trigger literal in `present`, and the ungated ones,
-        in rule order."""
+    def candidates(self, present: Iterable[str]) -> set[int]:
+        """Indexes of the rules with a trigger literal in `present`, and the ungated ones."""
         touched: set[int] = set(self.ungated)
+        rules_by_literal = self._rules_by_literal
         for literal in present:
-            touched |= self._rules_by_literal.get(literal, set())
-        return sorted(touched)
+            rules = rules_by_literal.get(literal)
+            if rules:
+                touched |= rules
+        return touched

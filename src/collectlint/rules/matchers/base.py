@@ -12,7 +12,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Protocol
 
 import regex
@@ -93,7 +93,6 @@ class MatchContext:
         self._tokenizer = tokenizer
         self._found = found if found is not None else {}
         self._searched = searched
-        self._window_starts = windows_of(text)
         self._tokens: dict[int, list[Token]] = {}
         self._token_starts: dict[int, dict[int, int]] = {}
         self._token_ends: dict[int, dict[int, int]] = {}
@@ -101,6 +100,11 @@ class MatchContext:
         self._sentence_ends: list[int] | None = None
 
     # -- windows and tokens ------------------------------------------------------
+    @cached_property
+    def _window_starts(self) -> list[int]:
+        """Cut on first need: most utterances a rule looks at are never tokenized."""
+        return windows_of(self.text)
+
     def window_of(self, offset: int) -> int:
         return bisect_right(self._window_starts, offset) - 1
 
@@ -203,6 +207,17 @@ class MatchContext:
         k = bisect_left(ends, end, k)  # the first end at or after `end`
         e = ends[k] if k < len(ends) else len(self.text)
         return s, e
+
+    @cached_property
+    def _clause_ends(self) -> list[int]:
+        return [m.start() for m in _CLAUSE_END_RE.finditer(self.text)]
+
+    def clause_start(self, offset: int) -> int:
+        """Where the clause holding the character at `offset` starts (after the previous
+        clause or sentence punctuation)."""
+        ends = self._clause_ends
+        k = bisect_left(ends, offset)  # clause punctuation before `offset`: ends[:k]
+        return ends[k - 1] + 1 if k > 0 else 0
 
     def crosses_sentence(self, start: int, end: int) -> bool:
         return any(ch in SENTENCE_END for ch in self.text[start:end])
