@@ -66,9 +66,12 @@ class TranscriptParser:
         """Utterances of `text`, whether any line carried a speaker label, and the time of a
         header line. `default_speaker` applies when no line is labelled; before the first
         label, the speaker is unknown."""
-        parsed = []
+        utterances: list[Utterance] = []
+        append = utterances.append
+        labels = self.labels
         time_of_header: str | None = None
-        seen_body = False
+        seen_body = labelled = False
+        speaker: Speaker = "unknown"  # until the first label; see the end when there is none
         for number, m in enumerate(self._line.finditer(text), start=1):
             t1, t2, label, t3, t4, rest = m.groups()
             body = rest.rstrip()
@@ -79,16 +82,14 @@ class TranscriptParser:
                         time_of_header = header_time(header.group("date"), header.group("clock"))
                         continue
                 seen_body = bool(body)
-            parsed.append((number, m.start(6), body, label, t1 or t2 or t3 or t4))
-
-        labelled = any(label for *_, label, _ in parsed)
-        utterances: list[Utterance] = []
-        speaker: Speaker = default_speaker if not labelled else "unknown"
-        for number, start, body, label, time in parsed:
             if label:
-                speaker = self.labels[label]
-            if not body:
-                continue
-            utterances.append(Utterance(len(utterances), speaker, start, start + len(body), body,
-                                        number, time))
+                labelled = True
+                speaker = labels[label]
+            if body:
+                start = m.start(6)
+                append(Utterance(len(utterances), speaker, start, start + len(body), body, number,
+                                 t1 or t2 or t3 or t4))
+        if not labelled:
+            for utterance in utterances:
+                utterance.speaker = default_speaker
         return Transcript(utterances, labelled, time_of_header)
