@@ -149,20 +149,28 @@ def scan_document(
         if not candidates:
             continue
         utterance = document.utterances[i]
-        runnable = [r for r in candidates if conversation.allows(r, rules[r], i)]
-        if not runnable:
-            continue
         lo, hi = norm.normalized_offset(utterance.start), norm.normalized_offset(utterance.end)
+        text = norm.text[lo:hi]
         if present is None:
-            ctx = MatchContext(norm.text[lo:hi], tokenizer, budget=budget)
+            selected: list[tuple[int, list[int] | None]] = [(r, None) for r in candidates]
+        else:
+            selected = prefilter.select(candidates, present.keys(), text)
+        selected = [(r, chosen) for r, chosen in selected if conversation.allows(r, rules[r], i)]
+        if not selected:
+            continue
+        if present is None:
+            ctx = MatchContext(text, tokenizer, budget=budget)
             ctx.tokenize_all()
         else:
             local = {lit: [p - lo for p in positions] for lit, positions in present.items()}
-            ctx = MatchContext(norm.text[lo:hi], tokenizer, local, prefilter.literals, budget)
-        for r in runnable:
+            ctx = MatchContext(text, tokenizer, local, prefilter.literals, budget)
+        for r, chosen in selected:
             rule = rules[r]
             try:
-                hits = rule.matcher.find(ctx)
+                if chosen is None:
+                    hits = rule.matcher.find(ctx)
+                else:
+                    hits = rule.matcher.find_alternatives(ctx, chosen)  # type: ignore[union-attr]
             except RegexTimeout as exc:
                 reason = str(exc) if "compile" in str(exc) else "regular expression timed out"
                 raise RuleTimeout(rule.id, reason) from None

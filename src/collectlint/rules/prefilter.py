@@ -11,12 +11,15 @@ whatever the number of rules, which a loop of `str.find` per term cannot match.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, KeysView, Sequence
 from typing import TYPE_CHECKING
 
 import ahocorasick_rs
 
 from collectlint.rules.literals import selectivity
+from collectlint.rules.matchers.regex import Selection, satisfied
+
+_UNKNOWN = object()
 
 if TYPE_CHECKING:
     from collectlint.rules.loader import CompiledRule
@@ -39,6 +42,7 @@ class Prefilter:
             for literal in trigger:
                 self._rules_by_literal.setdefault(literal, set()).add(i)
         self.literals = frozenset(self._rules_by_literal)
+        self._selections: dict[int, Selection | None] = {}
         self._patterns = sorted(self._rules_by_literal)
         # The spelling variants (zuo牢) ride in the same automaton, after the literals:
         # a document that has none, nearly every one, is searched once, not twice.
@@ -85,3 +89,36 @@ class Prefilter:
             if rules:
                 touched |= rules
         return touched
+
+    def select(self, candidates: Iterable[int], found: KeysView[str], text: str) -> list[tuple[int, list[int] | None]]:
+        """Of the `candidates` for an utterance with the trigger literals `found` and the
+        normalized `text`, the rules that may match, with the alternatives to run (None:
+        the matcher decides). A regex rule needs every literal set of its pattern (or of
+        one alternative) to have a member in the utterance, which is a few set and
+        substring tests; this spares most regex rules any further work."""
+        selected: list[tuple[int, list[int] | None]] = []
+        for r in candidates:
+            selection = self._selections.get(r, _UNKNOWN)
+            if selection is _UNKNOWN:
+                selection = self._selections[r] = self._selection(r)
+            if selection is None:
+                selected.append((r, None))
+                continue
+            by_literal, tests = selection
+            if by_literal is None:
+                if satisfied(tests, found, text):  # type: ignore[arg-type]
+                    selected.append((r, None))
+                continue
+            chosen: set[int] = set()
+            for literal in found & by_literal.keys():
+                chosen.update(by_literal[literal])
+            runnable = [b for b in sorted(chosen) if satisfied(tests[b], found, text)]  # type: ignore[index]
+            if runnable:
+                selected.append((r, runnable))
+        return selected
+
+    def _selection(self, r: int) -> Selection | None:
+        """Worked out on a rule's first candidacy: a pack's rules unpack their facts only
+        when a document needs them."""
+        selection = getattr(self.rules[r].matcher, "selection", None)
+        return selection(self.literals) if selection is not None else None

@@ -7,7 +7,7 @@ import time
 import unicodedata
 from collections.abc import Callable, Iterable
 from functools import cached_property
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 import ahocorasick_rs
 import regex
@@ -29,7 +29,17 @@ _T = TypeVar("_T")
 _Tests = tuple[tuple[frozenset[str], tuple[str, ...]], ...]
 
 
-def _satisfied(tests: _Tests, found: Iterable[str], text: str) -> bool:
+class Selection(NamedTuple):
+    """What the prefilter needs to select a regex rule for an utterance. With
+    `by_literal` (literal → the alternatives that require it), the rule's alternatives
+    are chosen by the literals found and `tests` holds each alternative's conditions;
+    without, `tests` holds the whole pattern's conditions and `find` chooses."""
+
+    by_literal: dict[str, list[int]] | None
+    tests: tuple[_Tests, ...] | _Tests
+
+
+def satisfied(tests: _Tests, found: Iterable[str], text: str) -> bool:
     """Every condition has a literal among those `found` in the utterance or in `text`."""
     for searched, others in tests:
         if searched and not searched.isdisjoint(found):
@@ -169,7 +179,7 @@ class RegexMatcher:
         # 去你家.{0,6}砸): a few set and substring tests spare a regex search, most of the time.
         text = ctx.text
         tests = self._branch_tests
-        runnable = [i for i in sorted(chosen) if _satisfied(tests[i], found, text)]
+        runnable = [i for i in sorted(chosen) if satisfied(tests[i], found, text)]
         return None if len(runnable) == len(self._branches) else runnable
 
     def _alternative(self, i: int) -> regex.Pattern[str]:
@@ -217,18 +227,36 @@ class RegexMatcher:
         finally:
             budget.left -= time.monotonic() - started
 
+    def selection(self, searched: frozenset[str]) -> Selection:
+        """How the prefilter may decide, from an utterance's found literals and text, whether
+        this pattern can match and which alternatives to run (see Prefilter.select)."""
+        if self._searched_for is not searched:
+            self._prepare_for(searched)
+        if self._branches and not self._always and self._unsearched_finder is None:
+            return Selection(self._branches_by_literal, self._branch_tests)
+        return Selection(None, self._tests)
+
     def find(self, ctx: MatchContext) -> list[Hit]:
+        chosen = None
+        searched = ctx.searched
+        if searched:  # the prefiltered scan (the exhaustive one runs every pattern whole)
+            if self._searched_for is not searched:
+                self._prepare_for(searched)
+            chosen = self._chosen(ctx)
+            if chosen is None and not satisfied(self._tests, ctx.found_literals, ctx.text):
+                return []  # a literal the pattern needs is absent
+        return self._run(ctx, chosen)
+
+    def find_alternatives(self, ctx: MatchContext, chosen: list[int]) -> list[Hit]:
+        """`find`, running only the alternatives `chosen` (in pattern order): those the
+        prefilter found all the literals of."""
+        return self._run(ctx, None if len(chosen) == len(self._branches) else chosen)
+
+    def _run(self, ctx: MatchContext, chosen: list[int] | None) -> list[Hit]:
+        """The hits of the alternatives `chosen`, or of the whole pattern (None)."""
         hits: list[Hit] = []
         text = ctx.text
         try:
-            searched = ctx.searched
-            chosen = None
-            if searched:  # the prefiltered scan (the exhaustive one runs every pattern whole)
-                if self._searched_for is not searched:
-                    self._prepare_for(searched)
-                chosen = self._chosen(ctx)
-                if chosen is None and not _satisfied(self._tests, ctx.found_literals, text):
-                    return hits  # a literal the pattern needs is absent
             spans = None
             if chosen:
                 patterns = [self._alternative(i) for i in chosen]  # compiled before the clock runs
