@@ -7,7 +7,7 @@ The window never crosses a sentence end.
 from __future__ import annotations
 
 from collectlint.rules.matchers.base import Hit, MatchContext, normalize_term
-from collectlint.rules.matchers.regex import Selection
+from collectlint.rules.matchers.regex import Selection, condition_tests
 
 TermHit = tuple[int, int, int]  # (tokenization window, first token, last token + 1)
 
@@ -21,8 +21,7 @@ class ProximityMatcher:
 
     def selection(self, searched: frozenset[str]) -> Selection:
         """Every group must occur in the utterance: the prefilter tests that first."""
-        return Selection(None, tuple((group & searched, tuple(t for t in terms if t not in searched))
-                                     for group, terms in zip(self.literals, self.groups)))
+        return Selection(None, condition_tests(self.literals, searched))
 
     def find(self, ctx: MatchContext) -> list[Hit]:
         # Every group must occur as text before any is looked up as tokens: the prefilter

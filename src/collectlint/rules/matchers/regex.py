@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import re
 import time
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -12,7 +13,7 @@ from typing import NamedTuple, TypeVar
 import ahocorasick_rs
 import regex
 
-from collectlint.rules.literals import Conditions, PatternFacts, derive_facts
+from collectlint.rules.literals import PatternFacts, derive_facts
 from collectlint.rules.matchers.base import Hit, MatchContext
 
 
@@ -25,8 +26,25 @@ def compile_pattern(pattern: str) -> regex.Pattern[str]:
 _T = TypeVar("_T")
 
 
-# Per condition: the literals the prefilter searched for, and the others.
-_Tests = tuple[tuple[frozenset[str], tuple[str, ...]], ...]
+# Per condition: the literals the prefilter searched for, and the others as a tuple or,
+# when there are many, as the `search` of one alternation of them.
+_Tests = tuple[tuple[frozenset[str], "tuple[str, ...] | Callable[[str], object]"], ...]
+_ALTERNATION_FROM = 4  # literals; fewer are faster as substring tests
+
+
+def condition_tests(conditions: Iterable[frozenset[str]], searched: frozenset[str]) -> _Tests:
+    """Each condition (literal set) split for `satisfied`: the literals the prefilter
+    searched for are decided by a set test against the utterance's found literals (in C),
+    the others by substring tests or, when there are many, one search of their alternation
+    (Python's `re`: plain literals, no backtracking to fear)."""
+    tests = []
+    for group in conditions:
+        others = tuple(sorted(group - searched, key=lambda lit: (-len(lit), lit)))
+        if len(others) >= _ALTERNATION_FROM:
+            tests.append((group & searched, re.compile("|".join(map(re.escape, others))).search))
+        else:
+            tests.append((group & searched, others))
+    return tuple(tests)
 
 
 class Selection(NamedTuple):
@@ -43,6 +61,10 @@ def satisfied(tests: _Tests, found: Iterable[str], text: str) -> bool:
     """Every condition has a literal among those `found` in the utterance or in `text`."""
     for searched, others in tests:
         if searched and not searched.isdisjoint(found):
+            continue
+        if callable(others):
+            if others(text) is None:
+                return False
             continue
         for literal in others:
             if literal in text:
@@ -154,11 +176,8 @@ class RegexMatcher:
         # Each condition split into the literals the prefilter found or not (a set
         # test against the utterance's found literals, in C) and the others (a
         # substring test each).
-        def tests(conditions: Conditions) -> _Tests:
-            return tuple((group & searched, tuple(sorted(group - searched))) for group in conditions)
-
-        self._tests = tests(self._conditions)
-        self._branch_tests = tuple(tests(c) for c in self._branch_conditions)
+        self._tests = condition_tests(self._conditions, searched)
+        self._branch_tests = tuple(condition_tests(c, searched) for c in self._branch_conditions)
         self._searched_for = searched
 
     def _chosen(self, ctx: MatchContext) -> list[int] | None:
