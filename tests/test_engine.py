@@ -180,3 +180,29 @@ def test_an_a_not_a_question_is_not_a_negation():
     # 要不要 / 会不会 ask; only 不要 / 不会 on their own deny.
     assert "intimidation" in categories(scan_text("要不要我把你欠钱的事发给你老婆看看"))
     assert not scan_text("我们不会把你欠钱的事发给你老婆看").findings
+
+
+def test_a_restored_tokenizer_segments_like_a_freshly_built_one(tmp_path, monkeypatch):
+    from collectlint.rules.loader import builtin_rules_dir, load_rule_pack
+    from collectlint.text.tokenize import Tokenizer
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    user_dicts = load_rule_pack([builtin_rules_dir()]).user_dicts
+    texts = ["再不还钱就爆你通讯录", "给你家人打电话", "您好，我是XX银行的客服，工号1234", "坐牢 拘留 上门"]
+    built = Tokenizer(user_dicts)
+    expected = [built.tokenize(t) for t in texts]
+    stored = list((tmp_path / "cache" / "collectlint").glob("tokenizer-*.pickle"))
+    assert len(stored) == 1
+
+    restored = Tokenizer(user_dicts)
+    restored._load()
+    assert restored._jieba.tmp_dir is None  # from our pickle, not from jieba's own initialize
+    assert [restored.tokenize(t) for t in texts] == expected
+
+    extra = tmp_path / "userdict-extra.txt"
+    extra.write_text("还钱就 50000\n", encoding="utf-8")
+    other = Tokenizer((*user_dicts, extra))
+    assert [t.text for t in other.tokenize("再不还钱就爆你通讯录")][:3] == ["再", "不", "还钱就"]
+    assert len(list((tmp_path / "cache" / "collectlint").glob("tokenizer-*.pickle"))) == 2
+    stored[0].write_bytes(b"broken")  # an unreadable entry is built again
+    assert [Tokenizer(user_dicts).tokenize(t) for t in texts] == expected

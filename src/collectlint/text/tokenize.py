@@ -8,12 +8,15 @@ that a scan that never needs tokens never pays for the dictionary.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
+import pickle
+import sys
+import tempfile
 import threading
 from pathlib import Path
-
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     import jieba
@@ -54,18 +57,21 @@ class Tokenizer:
                 # costs start-up time).
                 jieba.setLogLevel(logging.CRITICAL)
                 tok = jieba.Tokenizer()
-                # A cache file of our own instead of the shared one in the temp dir.
-                # If the folder cannot be created jieba simply skips writing the cache.
                 directory = cache_dir()
-                try:
-                    directory.mkdir(parents=True, exist_ok=True)
-                except OSError:
-                    pass
-                tok.tmp_dir = str(directory)
-                tok.cache_file = "jieba.cache"
-                tok.initialize()
-                for path in self._user_dicts:
-                    _load_user_dict(tok, path)
+                stored = directory / f"tokenizer-{_state_key(jieba, self._user_dicts)}.pickle"
+                if not _restore(tok, stored):
+                    # A cache file of our own instead of the shared one in the temp dir.
+                    # If the folder cannot be created jieba simply skips writing the cache.
+                    try:
+                        directory.mkdir(parents=True, exist_ok=True)
+                    except OSError:
+                        pass
+                    tok.tmp_dir = str(directory)
+                    tok.cache_file = "jieba.cache"
+                    tok.initialize()
+                    for path in self._user_dicts:
+                        _load_user_dict(tok, path)
+                    _store(tok, stored)
                 self._jieba = tok
             return self._jieba
 
@@ -77,6 +83,50 @@ class Tokenizer:
             return []
         tok = self._load()
         return [Token(w, s + offset, e + offset) for w, s, e in tok.tokenize(text, HMM=False)]
+
+
+# The dictionary with the user dictionaries applied is kept as a pickle beside jieba's
+# own cache: jieba's marshal cache takes ~0.75 s to load, a pickle of the same table
+# ~0.3 s, and the user dictionaries need not be applied again. It is named by jieba's
+# version, its dictionary file and the bytes of the user dictionaries.
+def _state_key(jieba: Any, user_dicts: tuple[Path, ...]) -> str:
+    digest = hashlib.sha256(f"{jieba.__version__}\0{sys.version}".encode())
+    try:
+        dictionary = Path(jieba.__file__).parent / jieba.DEFAULT_DICT_NAME
+        stat = dictionary.stat()
+        digest.update(f"{dictionary}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
+        for path in user_dicts:
+            digest.update(str(path).encode() + b"\0" + path.read_bytes())
+    except (OSError, AttributeError):
+        digest.update(os.urandom(8))  # unknown inputs: a name no later run will use
+    return digest.hexdigest()[:24]
+
+
+def _restore(tok: jieba.Tokenizer, path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            tok.FREQ, tok.total, tok.user_word_tag_tab = pickle.load(fh)  # noqa: S301 - our cache
+    except Exception:  # noqa: BLE001 - none yet, or unreadable: build it
+        return False
+    tok.initialized = True
+    return True
+
+
+def _store(tok: jieba.Tokenizer, path: Path) -> None:
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tokenizer-")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump((tok.FREQ, tok.total, tok.user_word_tag_tab), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+        kept = sorted(path.parent.glob("tokenizer-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in kept[2:]:  # another pack's user dictionaries, or an older jieba
+            old.unlink()
+    except OSError:
+        pass  # not kept: the next run builds it again
 
 
 def _load_user_dict(tok: jieba.Tokenizer, path: Path) -> None:
