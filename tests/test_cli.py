@@ -14,7 +14,7 @@ import pytest
 from collectlint import __version__
 from collectlint.cli import main
 
-from .conftest import EXAMPLES, ROOT
+from .conftest import ROOT
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("COLLECTLINT_UPDATE_GOLDEN") == "1"

@@ -122,7 +122,12 @@ def test_mutated_rule_files_give_clean_errors(tmp_path_factory, mutations):
 
 def test_pattern_facts_are_cached_and_equal_to_a_fresh_derivation(tmp_path):
     from collectlint.rules.literals import (
-        PatternFacts, parse_pattern, required_conditions, required_literals, top_level_branches)
+        PatternFacts,
+        parse_pattern,
+        required_conditions,
+        required_literals,
+        top_level_branches,
+    )
 
     patterns = ["(?:去|到)(?:你|你们)家", "坐牢|拘留", r"(?<![不没])上门(?:催收)?", r"\p{Han}{2}催收"]
     first = PatternFacts(tmp_path)
@@ -231,8 +236,8 @@ def test_a_loaded_pack_is_cached_and_a_changed_file_is_loaded_again(tmp_path, mo
 def test_a_pickled_regex_matcher_unpacks_its_alternatives_on_first_use():
     import pickle
 
-    from collectlint.rules.matchers.regex import RegexMatcher
     from collectlint.rules.matchers.base import MatchContext
+    from collectlint.rules.matchers.regex import RegexMatcher
     from collectlint.text.tokenize import Tokenizer
 
     matcher = RegexMatcher("去你家.{0,6}(?:砸|烧)|坐牢", token_aligned=False, timeout=1.0)

@@ -10,11 +10,10 @@ from typing import Any
 from collectlint import __version__
 from collectlint.batch import DailyLimits
 from collectlint.engine import QUIET_HOURS, Match, RuleTimeout, build_findings, scan_document
-from collectlint.io.readers import RawInput, raw_inputs
-from collectlint.parallel import CHUNK_SIZE, Item, Rendering, finish, scan_in_processes
-from collectlint.io.readers import DocumentReader
+from collectlint.io.readers import DocumentReader, RawInput, raw_inputs
 from collectlint.io.transcript import TranscriptParser
 from collectlint.models import Document, DocumentResult, Report, Speaker, built
+from collectlint.parallel import CHUNK_SIZE, Item, Rendering, finish, scan_in_processes
 from collectlint.rules.loader import RuleSet, builtin_rules_dir, load_rule_pack
 from collectlint.text.tokenize import Tokenizer
 

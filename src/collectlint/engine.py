@@ -13,7 +13,7 @@ from bisect import bisect_right
 from typing import NamedTuple
 
 from collectlint.clock import in_window, local_time
-from collectlint.models import Document, Finding, Utterance, built
+from collectlint.models import Document, Finding, built
 from collectlint.rules.loader import CompiledRule, RuleSet
 from collectlint.rules.matchers import Hit, MatchContext
 from collectlint.rules.matchers.base import RegexBudget

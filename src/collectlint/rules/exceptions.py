@@ -9,7 +9,6 @@ from collectlint.rules.matchers.regex import compile_pattern
 from collectlint.rules.schema import Exceptions
 from collectlint.text.tokenize import Token
 
-
 _REFUTATION_REACH = 12  # characters after the trigger searched for a refutation
 _QUOTES = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"', "'": "'", "《": "》"}
 _ANY_QUOTE = re.compile("[" + re.escape("".join(_QUOTES)) + "]")

@@ -17,11 +17,11 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from collectlint.cachefiles import write_atomically
 
 try:  # Python 3.11+
     from re import _constants as sre_constants
@@ -202,15 +202,9 @@ class PatternFacts:
         only costs the next run its time."""
         if not self._changed or self._facts is None:
             return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".patterns-")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump({"version": self.version, "patterns": self._facts}, fh, ensure_ascii=False)
-            os.replace(tmp, self.path)
+        data = json.dumps({"version": self.version, "patterns": self._facts}, ensure_ascii=False)
+        if write_atomically(self.path, data.encode("utf-8")):
             self._changed = False
-        except OSError:
-            pass
 
 
 def _conditions(stored: list[list[str]]) -> Conditions:

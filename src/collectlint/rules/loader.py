@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import regex
 from pydantic import TypeAdapter, ValidationError
 
+from collectlint.cachefiles import cache_dir
 from collectlint.errors import RuleFileError, RuleFileErrors
 from collectlint.models import CATEGORIES, LegalBasis, Response
 from collectlint.respond import ResponseBook, load_responses
@@ -26,7 +27,6 @@ from collectlint.rules.matchers.base import normalize_term
 from collectlint.rules.packcache import cached_load
 from collectlint.rules.prefilter import Prefilter
 from collectlint.rules.schema import RuleSpec
-from collectlint.text.tokenize import cache_dir
 from collectlint.text.variants import VariantTable
 
 if TYPE_CHECKING:

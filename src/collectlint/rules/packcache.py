@@ -14,14 +14,14 @@ there is trusted as the code that wrote it.
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from collectlint.cachefiles import keep_newest, write_atomically
 
 if TYPE_CHECKING:
     from collectlint.rules.loader import RuleSet
@@ -76,17 +76,8 @@ def cached_load(dirs: Sequence[Path], folder: Path, load: Callable[[Sequence[Pat
 
 def _store(path: Path, ruleset: RuleSet) -> None:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".pack-")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump(ruleset, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
-        entries = sorted(path.parent.glob("pack-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in entries[KEEP:]:
-            old.unlink()
-    except (OSError, pickle.PicklingError, TypeError, AttributeError):
-        pass  # not stored: the next run loads from the files again
+        data = pickle.dumps(ruleset, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return  # not stored: the next run loads from the files again
+    if write_atomically(path, data):
+        keep_newest(path.parent, "pack-*.pickle", KEEP)

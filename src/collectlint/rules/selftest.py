@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from collectlint.engine import scan_document
 from collectlint.io.readers import DocumentReader
 from collectlint.rules.loader import CompiledRule, RuleSet
 from collectlint.rules.schema import Example, ExampleRecord
-from collectlint.engine import scan_document
 from collectlint.text.tokenize import Tokenizer
 
 

@@ -11,7 +11,6 @@ import yaml
 
 from collectlint.errors import RuleFileError
 
-
 # libyaml's C parser when PyYAML was built with it (the wheels are): ten times faster.
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

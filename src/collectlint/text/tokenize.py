@@ -13,10 +13,11 @@ import logging
 import os
 import pickle
 import sys
-import tempfile
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
+
+from collectlint.cachefiles import cache_dir, keep_newest, write_atomically
 
 if TYPE_CHECKING:
     import jieba
@@ -28,11 +29,6 @@ class Token(NamedTuple):
     text: str
     start: int
     end: int
-
-
-def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "collectlint"
 
 
 class Tokenizer:
@@ -113,20 +109,9 @@ def _restore(tok: jieba.Tokenizer, path: Path) -> bool:
 
 
 def _store(tok: jieba.Tokenizer, path: Path) -> None:
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tokenizer-")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump((tok.FREQ, tok.total, tok.user_word_tag_tab), fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
-        kept = sorted(path.parent.glob("tokenizer-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in kept[2:]:  # another pack's user dictionaries, or an older jieba
-            old.unlink()
-    except OSError:
-        pass  # not kept: the next run builds it again
+    data = pickle.dumps((tok.FREQ, tok.total, tok.user_word_tag_tab), protocol=pickle.HIGHEST_PROTOCOL)
+    if write_atomically(path, data):
+        keep_newest(path.parent, "tokenizer-*.pickle", 2)  # another pack's user dictionaries, or an older jieba
 
 
 def _load_user_dict(tok: jieba.Tokenizer, path: Path) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collectlint.rules.literals import PatternFacts
-from collectlint.rules.matchers.base import Hit, Matcher, MatchContext
+from collectlint.rules.matchers.base import Hit, MatchContext, Matcher
 from collectlint.rules.matchers.keywords import KeywordsMatcher
 from collectlint.rules.matchers.proximity import ProximityMatcher
 from collectlint.rules.matchers.regex import RegexMatcher
