@@ -147,3 +147,17 @@ def test_parallel_scan_matches_serial(tmp_path):
     serial = [r.model_dump() for r in linter.iter_paths([path], jobs=1)]
     parallel = [r.model_dump() for r in linter.iter_paths([path], jobs=2)]
     assert serial == parallel and len(serial) == len(texts)
+
+
+def test_a_forked_worker_reuses_the_parents_linter_only_when_the_options_match(monkeypatch):
+    import signal
+
+    from collectlint import parallel
+
+    monkeypatch.setattr(signal, "signal", lambda *args: None)  # the worker's Ctrl-C handling
+    parent = Linter()
+    monkeypatch.setattr(parallel, "_forked_from", parent)
+    parallel._init_worker(parent.options, parallel.Rendering())
+    assert parallel._state["linter"] is parent
+    parallel._init_worker({**parent.options, "exhaustive": True}, parallel.Rendering())
+    assert parallel._state["linter"] is not parent and parallel._state["linter"].exhaustive

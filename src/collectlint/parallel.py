@@ -62,6 +62,9 @@ def error_line(result: DocumentResult) -> str | None:
 
 
 _state: dict[str, Any] = {}
+# The parent's Linter, for workers started by fork: they find it here, already loaded,
+# instead of loading the rules and building the prefilter again.
+_forked_from: Any = None
 
 
 def _init_worker(linter_options: dict[str, Any], rendering: Rendering) -> None:
@@ -69,7 +72,11 @@ def _init_worker(linter_options: dict[str, Any], rendering: Rendering) -> None:
 
     # Ctrl-C is the parent's to handle: it stops the pool and reports once.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    linter = Linter(**linter_options)
+    inherited = _forked_from
+    if inherited is not None and inherited.options == linter_options:
+        linter = inherited
+    else:
+        linter = Linter(**linter_options)
     _state["linter"] = linter
     _state["limits"] = DailyLimits(linter.ruleset)
     _state["rendering"] = rendering
@@ -130,6 +137,8 @@ def scan_in_processes(raw_inputs: Iterable[RawInput], linter: Any, jobs: int,
 
     limits = DailyLimits(linter.ruleset)
     chunks = iter(lambda it=iter(raw_inputs): list(itertools.islice(it, CHUNK_SIZE)), [])
+    global _forked_from
+    _forked_from = linter
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
                                initargs=(linter.options, rendering))
     try:
@@ -169,3 +178,4 @@ def scan_in_processes(raw_inputs: Iterable[RawInput], linter: Any, jobs: int,
     finally:
         # On an interruption or a closed consumer, drop queued chunks instead of finishing them.
         pool.shutdown(wait=True, cancel_futures=True)
+        _forked_from = None
