@@ -73,6 +73,7 @@ class RuleSet:
 
     @cached_property
     def _scopes(self) -> dict[tuple[str, str], frozenset[int]]:
+        """(speaker, channel) → the indexes of the rules in scope, filled as pairs occur."""
         return {}
 
     def in_scope(self, channel: str) -> Callable[[str, Iterable[int]], list[int]]:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import ahocorasick_rs
 
 from collectlint.rules.literals import selectivity
-from collectlint.rules.matchers.regex import Selection, satisfied
+from collectlint.rules.matchers.base import Selection, satisfied
 
 _UNKNOWN = object()
 

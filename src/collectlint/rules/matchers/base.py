@@ -9,11 +9,12 @@ inside the whole text. Only windows that a match needs are ever tokenized.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import regex
 
@@ -221,6 +222,55 @@ class MatchContext:
 
     def crosses_sentence(self, start: int, end: int) -> bool:
         return any(ch in SENTENCE_END for ch in self.text[start:end])
+
+
+# -- what the prefilter tests before a matcher runs ------------------------------------
+# Per condition: the literals the prefilter searched for, and the others as a tuple or,
+# when there are many, as the `search` of one alternation of them.
+_Tests = tuple[tuple[frozenset[str], "tuple[str, ...] | Callable[[str], object]"], ...]
+_ALTERNATION_FROM = 4  # literals; fewer are faster as substring tests
+
+
+def condition_tests(conditions: Iterable[frozenset[str]], searched: frozenset[str]) -> _Tests:
+    """Each condition (literal set) split for `satisfied`: the literals the prefilter
+    searched for are decided by a set test against the utterance's found literals (in C),
+    the others by substring tests or, when there are many, one search of their alternation
+    (Python's `re`: plain literals, no backtracking to fear)."""
+    tests = []
+    for group in conditions:
+        others = tuple(sorted(group - searched, key=lambda lit: (-len(lit), lit)))
+        if len(others) >= _ALTERNATION_FROM:
+            tests.append((group & searched, re.compile("|".join(map(re.escape, others))).search))
+        else:
+            tests.append((group & searched, others))
+    return tuple(tests)
+
+
+class Selection(NamedTuple):
+    """What the prefilter needs to select a regex rule for an utterance. With
+    `by_literal` (literal → the alternatives that require it), the rule's alternatives
+    are chosen by the literals found and `tests` holds each alternative's conditions;
+    without, `tests` holds the whole pattern's conditions and `find` chooses."""
+
+    by_literal: dict[str, list[int]] | None
+    tests: tuple[_Tests, ...] | _Tests
+
+
+def satisfied(tests: _Tests, found: Iterable[str], text: str) -> bool:
+    """Every condition has a literal among those `found` in the utterance or in `text`."""
+    for searched, others in tests:
+        if searched and not searched.isdisjoint(found):
+            continue
+        if callable(others):
+            if others(text) is None:
+                return False
+            continue
+        for literal in others:
+            if literal in text:
+                break
+        else:
+            return False
+    return True
 
 
 class Matcher(Protocol):

@@ -6,8 +6,13 @@ The window never crosses a sentence end.
 
 from __future__ import annotations
 
-from collectlint.rules.matchers.base import Hit, MatchContext, normalize_term
-from collectlint.rules.matchers.regex import Selection, condition_tests
+from collectlint.rules.matchers.base import (
+    Hit,
+    MatchContext,
+    Selection,
+    condition_tests,
+    normalize_term,
+)
 
 TermHit = tuple[int, int, int]  # (tokenization window, first token, last token + 1)
 

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import pickle
-import re
 import time
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import cached_property
-from typing import NamedTuple, TypeVar
+from typing import TypeVar
 
 import ahocorasick_rs
 import regex
 
 from collectlint.rules.literals import PatternFacts, derive_facts
-from collectlint.rules.matchers.base import Hit, MatchContext
+from collectlint.rules.matchers.base import Hit, MatchContext, Selection, condition_tests, satisfied
 
 
 def compile_pattern(pattern: str) -> regex.Pattern[str]:
@@ -24,54 +23,6 @@ def compile_pattern(pattern: str) -> regex.Pattern[str]:
 
 
 _T = TypeVar("_T")
-
-
-# Per condition: the literals the prefilter searched for, and the others as a tuple or,
-# when there are many, as the `search` of one alternation of them.
-_Tests = tuple[tuple[frozenset[str], "tuple[str, ...] | Callable[[str], object]"], ...]
-_ALTERNATION_FROM = 4  # literals; fewer are faster as substring tests
-
-
-def condition_tests(conditions: Iterable[frozenset[str]], searched: frozenset[str]) -> _Tests:
-    """Each condition (literal set) split for `satisfied`: the literals the prefilter
-    searched for are decided by a set test against the utterance's found literals (in C),
-    the others by substring tests or, when there are many, one search of their alternation
-    (Python's `re`: plain literals, no backtracking to fear)."""
-    tests = []
-    for group in conditions:
-        others = tuple(sorted(group - searched, key=lambda lit: (-len(lit), lit)))
-        if len(others) >= _ALTERNATION_FROM:
-            tests.append((group & searched, re.compile("|".join(map(re.escape, others))).search))
-        else:
-            tests.append((group & searched, others))
-    return tuple(tests)
-
-
-class Selection(NamedTuple):
-    """What the prefilter needs to select a regex rule for an utterance. With
-    `by_literal` (literal → the alternatives that require it), the rule's alternatives
-    are chosen by the literals found and `tests` holds each alternative's conditions;
-    without, `tests` holds the whole pattern's conditions and `find` chooses."""
-
-    by_literal: dict[str, list[int]] | None
-    tests: tuple[_Tests, ...] | _Tests
-
-
-def satisfied(tests: _Tests, found: Iterable[str], text: str) -> bool:
-    """Every condition has a literal among those `found` in the utterance or in `text`."""
-    for searched, others in tests:
-        if searched and not searched.isdisjoint(found):
-            continue
-        if callable(others):
-            if others(text) is None:
-                return False
-            continue
-        for literal in others:
-            if literal in text:
-                break
-        else:
-            return False
-    return True
 
 
 class RegexTimeout(Exception):
@@ -173,9 +124,7 @@ class RegexMatcher:
         self._unsearched = tuple(self._branches_by_literal[lit] for lit in unsearched)
         self._unsearched_finder = ahocorasick_rs.AhoCorasick(
             unsearched, implementation=ahocorasick_rs.Implementation.ContiguousNFA) if unsearched else None
-        # Each condition split into the literals the prefilter found or not (a set
-        # test against the utterance's found literals, in C) and the others (a
-        # substring test each).
+        # Each condition split for `satisfied` (see condition_tests).
         self._tests = condition_tests(self._conditions, searched)
         self._branch_tests = tuple(condition_tests(c, searched) for c in self._branch_conditions)
         self._searched_for = searched
