@@ -1,5 +1,7 @@
 """Rule-file problems stop the load with `path:line: rule ID: what is wrong`."""
 
+from pathlib import Path
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -248,3 +250,19 @@ def test_a_pickled_regex_matcher_unpacks_its_alternatives_on_first_use():
     assert copy._branches == matcher._branches and "_packed" not in copy.__dict__
     with pytest.raises(AttributeError):
         copy.no_such_attribute  # noqa: B018
+
+
+def test_a_cached_pack_keeps_the_rule_paths_as_given(tmp_path, monkeypatch):
+    from collectlint.rules.packcache import pack_key
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    rules = tmp_path / "team" / "rules"
+    rules.mkdir(parents=True)
+    (rules / "r.yaml").write_text(GOOD.replace("[老赖]", "[蓝色香蕉]"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "team")
+    relative = load_rule_pack([builtin_rules_dir(), Path("rules")])
+    assert str(relative.get("XX001").path) == str(Path("rules") / "r.yaml")
+    monkeypatch.chdir(tmp_path)
+    # The same folder written another way is another load, with its own paths.
+    assert pack_key([Path("team/rules")]) != pack_key([rules]) != pack_key([Path("rules")])
+    assert load_rule_pack([builtin_rules_dir(), Path("team/rules")]).get("XX001").path == Path("team/rules/r.yaml")

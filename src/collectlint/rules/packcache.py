@@ -47,7 +47,8 @@ def pack_key(dirs: Sequence[Path], settings: str = "") -> str | None:
     digest = hashlib.sha256(_code_digest() + settings.encode())
     try:
         for directory in dirs:
-            digest.update(str(directory.resolve()).encode() + b"\0")
+            # As given and resolved: the loaded rules keep their paths as given.
+            digest.update(f"{directory}\0{directory.resolve()}\0".encode())
             for path in sorted(directory.rglob("*")):
                 if path.suffix in _RULE_FILES and path.is_file():
                     digest.update(path.relative_to(directory).as_posix().encode() + b"\0")
