@@ -162,8 +162,7 @@ def scan_document(
             ctx = MatchContext(text, tokenizer, budget=budget)
             ctx.tokenize_all()
         else:
-            local = {lit: [p - lo for p in positions] for lit, positions in present.items()}
-            ctx = MatchContext(text, tokenizer, local, prefilter.literals, budget)
+            ctx = MatchContext(text, tokenizer, present, prefilter.literals, budget, found_offset=lo)
         for r, chosen in selected:
             rule = rules[r]
             try:

@@ -88,11 +88,15 @@ class MatchContext:
 
     def __init__(self, text: str, tokenizer: Tokenizer,
                  found: dict[str, list[int]] | None = None,
-                 searched: frozenset[str] = frozenset(), budget: RegexBudget | None = None) -> None:
+                 searched: frozenset[str] = frozenset(), budget: RegexBudget | None = None,
+                 found_offset: int = 0) -> None:
         self.text = text
         self.budget = budget  # shared by the utterances of one document
         self._tokenizer = tokenizer
         self._found = found if found is not None else {}
+        # Where `text` starts in the text `found` was searched in (its positions are
+        # made local only when a matcher asks for them).
+        self._found_offset = found_offset
         self._searched = searched
         self._tokens: dict[int, list[Token]] = {}
         self._token_starts: dict[int, dict[int, int]] = {}
@@ -162,7 +166,8 @@ class MatchContext:
 
     def occurrences(self, term: str) -> list[int]:
         if term in self._searched:
-            return self._found.get(term, [])
+            offset = self._found_offset
+            return [p - offset for p in self._found.get(term, ())]
         found = []
         start = self.text.find(term)
         while start != -1:
