@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import ahocorasick_rs
 
 from collectlint.rules.literals import selectivity
-from collectlint.rules.matchers.base import Selection, satisfied
+from collectlint.rules.matchers.base import Selection, runnable_alternatives, satisfied
 
 _UNKNOWN = object()
 
@@ -109,10 +109,7 @@ class Prefilter:
                 if satisfied(tests, found, text):  # type: ignore[arg-type]
                     selected.append((r, None))
                 continue
-            chosen: set[int] = set()
-            for literal in found & by_literal.keys():
-                chosen.update(by_literal[literal])
-            runnable = [b for b in sorted(chosen) if satisfied(tests[b], found, text)]  # type: ignore[index]
+            runnable = runnable_alternatives(by_literal, tests, found, text, set())  # type: ignore[arg-type]
             if runnable:
                 selected.append((r, runnable))
         return selected

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, KeysView
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import NamedTuple, Protocol
@@ -160,7 +160,7 @@ class MatchContext:
         return self._searched
 
     @property
-    def found_literals(self) -> Iterable[str]:
+    def found_literals(self) -> KeysView[str]:
         """The searched literals that occur in this utterance."""
         return self._found.keys()
 
@@ -259,6 +259,15 @@ class Selection(NamedTuple):
 
     by_literal: dict[str, list[int]] | None
     tests: tuple[_Tests, ...] | _Tests
+
+
+def runnable_alternatives(by_literal: dict[str, list[int]], tests: tuple[_Tests, ...],
+                          found: KeysView[str], text: str, chosen: set[int]) -> list[int]:
+    """The alternatives in `chosen` or requiring a literal `found` in the utterance, in
+    pattern order, whose conditions are all met there: the only ones that can match."""
+    for literal in found & by_literal.keys():  # C-level; the left side is the small one
+        chosen.update(by_literal[literal])
+    return [i for i in sorted(chosen) if satisfied(tests[i], found, text)]
 
 
 def satisfied(tests: _Tests, found: Iterable[str], text: str) -> bool:

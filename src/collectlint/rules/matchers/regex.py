@@ -13,7 +13,14 @@ import ahocorasick_rs
 import regex
 
 from collectlint.rules.literals import PatternFacts, derive_facts
-from collectlint.rules.matchers.base import Hit, MatchContext, Selection, condition_tests, satisfied
+from collectlint.rules.matchers.base import (
+    Hit,
+    MatchContext,
+    Selection,
+    condition_tests,
+    runnable_alternatives,
+    satisfied,
+)
 
 
 def compile_pattern(pattern: str) -> regex.Pattern[str]:
@@ -135,19 +142,14 @@ class RegexMatcher:
         chosen)."""
         if not self._branches:
             return None
-        found = ctx.found_literals
         chosen = set(self._always)
-        by_literal = self._branches_by_literal
-        for lit in found & by_literal.keys():  # C-level; the left side is the small one
-            chosen.update(by_literal[lit])
         if self._unsearched_finder is not None:
             for i, _, _ in self._unsearched_finder.find_matches_as_indexes(ctx.text, overlapping=True):
                 chosen.update(self._unsearched[i])
         # An alternative whose literal occurs may still lack another it needs (砸 of
         # 去你家.{0,6}砸): a few set and substring tests spare a regex search, most of the time.
-        text = ctx.text
-        tests = self._branch_tests
-        runnable = [i for i in sorted(chosen) if satisfied(tests[i], found, text)]
+        runnable = runnable_alternatives(self._branches_by_literal, self._branch_tests,
+                                         ctx.found_literals, ctx.text, chosen)
         return None if len(runnable) == len(self._branches) else runnable
 
     def _alternative(self, i: int) -> regex.Pattern[str]:
