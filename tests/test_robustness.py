@@ -138,7 +138,10 @@ def test_empty_inputs_are_documents_without_findings(tmp_path, linter):
     assert [d.text for d in DocumentReader().read_paths([str(tmp_path / "empty.txt")])] == [""]
 
 
-def test_parallel_scan_matches_serial(tmp_path):
+def test_parallel_scan_matches_serial(tmp_path, monkeypatch):
+    from collectlint import parallel
+
+    monkeypatch.setattr(parallel, "CHUNK_SIZE", 32)  # several chunks, so that workers run
     path = tmp_path / "many.jsonl"
     texts = ["你这个老赖", "请尽快还款", "明天就去你单位找你领导", "逾期不会坐牢"] * 60
     path.write_text("".join(json.dumps({"id": f"d{i}", "text": t}, ensure_ascii=False) + "\n"
@@ -161,3 +164,26 @@ def test_a_forked_worker_reuses_the_parents_linter_only_when_the_options_match(m
     assert parallel._state["linter"] is parent
     parallel._init_worker({**parent.options, "exhaustive": True}, parallel.Rendering())
     assert parallel._state["linter"] is not parent and parallel._state["linter"].exhaustive
+
+
+def test_worker_output_travels_in_runs_that_keep_every_document_and_error():
+    from collectlint.models import Stat
+    from collectlint.parallel import Item, joined
+
+    def doc(text, error=None):
+        return Item(None, text, [], (Stat("error" if error else "ok", (), None),), error)
+
+    items = [doc("a"), doc("b"), doc("c", "bad record"), doc("d"), Item(None, None, [("k",)]), doc("e")]
+    out = joined(items, ",")
+    assert [(i.rendered, len(i.stats), i.error) for i in out] == [
+        ("a,b", 2, None), ("c", 1, "bad record"), ("d", 1, None), (None, 0, None), ("e", 1, None)]
+
+
+def test_chunks_end_at_a_count_or_at_a_size(monkeypatch):
+    from collectlint import parallel
+    from collectlint.io.readers import RawInput
+
+    monkeypatch.setattr(parallel, "CHUNK_SIZE", 3)
+    monkeypatch.setattr(parallel, "CHUNK_BYTES", 100)
+    raws = [RawInput("line", "b.jsonl", b"x" * size, n) for n, size in enumerate([10, 10, 10, 10, 150, 10], 1)]
+    assert [[r.number for r in c] for c in parallel.chunked(raws)] == [[1, 2, 3], [4, 5], [6]]

@@ -7,13 +7,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from collectlint import __version__
+from collectlint import __version__, parallel
 from collectlint.batch import DailyLimits
 from collectlint.engine import QUIET_HOURS, Match, RuleTimeout, build_findings, scan_document
 from collectlint.io.readers import DocumentReader, RawInput, raw_inputs
 from collectlint.io.transcript import TranscriptParser
 from collectlint.models import Document, DocumentResult, Report, Speaker, built
-from collectlint.parallel import CHUNK_SIZE, Item, Rendering, finish, scan_in_processes
+from collectlint.parallel import Item, Rendering, finish, scan_in_processes
 from collectlint.rules.loader import RuleSet, builtin_rules_dir, load_rule_pack
 from collectlint.text.tokenize import Tokenizer
 
@@ -108,8 +108,8 @@ class Linter:
         document already rendered (and redacted when asked)."""
         raws: Iterator[RawInput] = raw_inputs(str(p) for p in paths)
         if jobs > 1:
-            head = list(itertools.islice(raws, CHUNK_SIZE + 1))
-            if len(head) > CHUNK_SIZE:
+            head = list(itertools.islice(raws, parallel.CHUNK_SIZE + 1))
+            if len(head) > parallel.CHUNK_SIZE:
                 return scan_in_processes(itertools.chain(head, raws), self, jobs, rendering)
             raws = iter(head)
         return self._items_in_process(raws, rendering)

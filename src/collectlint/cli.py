@@ -22,7 +22,7 @@ from collectlint.evaluate import evaluate
 from collectlint.evaluate import render as render_evaluation
 from collectlint.explain import explain_rule, rule_table
 from collectlint.formatters import FORMATTERS
-from collectlint.models import SEVERITY_RANK, Summary
+from collectlint.models import SEVERITY_RANK, Stat, Summary
 from collectlint.output import ReportOutput
 from collectlint.parallel import Rendering, default_jobs, error_line
 from collectlint.progress import Progress
@@ -186,15 +186,17 @@ def _cmd_scan(args: argparse.Namespace) -> int:
                     out.write(formatter.separator)
                 if item.result is not None:
                     out.write(formatter.document(item.result))
-                    stat, error = Summary.stat_of(item.result), error_line(item.result)
+                    stats: tuple[Stat, ...] = (Summary.stat_of(item.result),)
+                    error = error_line(item.result)
                 else:
                     out.write(item.rendered or "")
-                    stat, error = item.stat, item.error
+                    stats, error = item.stats, item.error
                 if error is not None:
                     progress.clear()
                     print(f"collectlint: {error}", file=sys.stderr)
-                summary.add_stat(stat)
-                progress.update(len(stat.findings))
+                for stat in stats:
+                    summary.add_stat(stat)
+                    progress.update(len(stat.findings))
             out.write(formatter.end(summary))
         finally:
             progress.close()

@@ -14,7 +14,6 @@ again in the parent to add the finding.
 
 from __future__ import annotations
 
-import itertools
 import os
 import signal
 from collections import deque
@@ -29,7 +28,11 @@ from collectlint.models import DocumentResult, Stat, Summary
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
-CHUNK_SIZE = 64
+# A chunk is at most this many documents or about this many bytes of input, whichever
+# comes first: large enough that the parent's cost per chunk (a future, two pickles) is
+# small beside the workers' scanning, small enough that chunks in flight stay bounded.
+CHUNK_SIZE = 256
+CHUNK_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -45,12 +48,14 @@ class Rendering:
 @dataclass
 class Item:
     """One document as it comes back: its rendered output, or its result (for formats
-    that need whole results, and for documents the per-day limits must see first)."""
+    that need whole results, and for documents the per-day limits must see first).
+    Consecutive rendered documents without an error travel as one item: their output
+    joined by the format's separator, one Stat each."""
 
     result: DocumentResult | None
     rendered: str | None
     keys: list[Key]
-    stat: Stat | None = None
+    stats: tuple[Stat, ...] = ()
     error: str | None = None  # the one-line message for stderr of a rendered document
 
 
@@ -109,15 +114,56 @@ def scan_chunk(chunk: list[RawInput], linter: Any, limits: DailyLimits, renderin
                 continue
             done = finish(result, rendering)
             if formatter is not None:
-                items.append(Item(None, formatter.document(done), [], Summary.stat_of(done),
+                items.append(Item(None, formatter.document(done), [], (Summary.stat_of(done),),
                                   error_line(done)))
             else:
                 items.append(Item(done, None, []))
     return items
 
 
+def joined(items: list[Item], separator: str) -> list[Item]:
+    """Runs of rendered items without an error as one item each: fewer, larger objects
+    to send to the parent and for it to handle."""
+    out: list[Item] = []
+    run: list[Item] = []
+
+    def close() -> None:
+        if len(run) == 1:
+            out.append(run[0])
+        elif run:
+            out.append(Item(None, separator.join(i.rendered for i in run),  # type: ignore[misc]
+                            [], tuple(s for i in run for s in i.stats)))
+        run.clear()
+
+    for item in items:
+        if item.rendered is not None and item.error is None:
+            run.append(item)
+            continue
+        close()
+        out.append(item)
+    close()
+    return out
+
+
 def _scan_chunk(chunk: list[RawInput]) -> list[Item]:
-    return scan_chunk(chunk, _state["linter"], _state["limits"], _state["rendering"], _state["formatter"])
+    formatter = _state["formatter"]
+    items = scan_chunk(chunk, _state["linter"], _state["limits"], _state["rendering"], formatter)
+    return joined(items, formatter.separator) if formatter is not None else items
+
+
+def chunked(raw_inputs: Iterable[RawInput]) -> Iterator[list[RawInput]]:
+    """Chunks of at most CHUNK_SIZE inputs; a chunk also ends once its payloads reach
+    CHUNK_BYTES (a file's payload is its name: the worker reads it)."""
+    chunk: list[RawInput] = []
+    size = 0
+    for raw in raw_inputs:
+        chunk.append(raw)
+        size += len(raw.payload) if isinstance(raw.payload, (bytes, str)) else 0
+        if len(chunk) >= CHUNK_SIZE or size >= CHUNK_BYTES:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
 
 
 def default_jobs() -> int:
@@ -136,7 +182,7 @@ def scan_in_processes(raw_inputs: Iterable[RawInput], linter: Any, jobs: int,
     from concurrent.futures.process import BrokenProcessPool
 
     limits = DailyLimits(linter.ruleset)
-    chunks = iter(lambda it=iter(raw_inputs): list(itertools.islice(it, CHUNK_SIZE)), [])
+    chunks = chunked(raw_inputs)
     global _forked_from
     _forked_from = linter
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
