@@ -13,6 +13,7 @@ import pytest
 
 from collectlint import __version__
 from collectlint.cli import main
+from collectlint.rules.loader import builtin_rules_dir
 
 from .conftest import ROOT
 
@@ -149,7 +150,28 @@ def test_rules_explain_and_test_rules(capsys):
     code, out, _ = run(capsys, "explain", "TV001")
     assert code == 0 and "legal basis" in out and "治安管理处罚法" in out and "§" in out
     code, out, _ = run(capsys, "test-rules")
-    assert code == 0 and " 0 failed" in out
+    assert code == 0 and " 0 failed" in out and "weak" not in out
+
+
+def test_test_rules_fails_on_a_trigger_found_in_nearly_every_sentence(capsys, tmp_path):
+    (tmp_path / "r.yaml").write_text("""
+rules:
+  - id: XX001
+    name: get-lost
+    category: insult
+    severity: warning
+    kind: keywords
+    terms: [滚, 滚蛋]
+    message: m
+    legal_basis: [{law: l}]
+    responses: [keep-calm]
+    examples: {match: [滚, 你滚, 滚蛋], no_match: [你好, 请还款, 谢谢]}
+""", encoding="utf-8")
+    (tmp_path / "responses.yaml").write_text(
+        (builtin_rules_dir() / "responses.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    code, out, err = run(capsys, "test-rules", str(tmp_path))
+    assert code == 1 and " 0 failed; 1 rules with weak triggers" in out
+    assert err.strip().endswith("rule XX001: weak trigger literals 滚 (the prefilter's most selective literal group)")
 
 
 def test_version_and_module_entry_point():

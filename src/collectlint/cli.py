@@ -26,7 +26,7 @@ from collectlint.models import SEVERITY_RANK, Stat, Summary
 from collectlint.output import ReportOutput
 from collectlint.parallel import Rendering, default_jobs, error_line
 from collectlint.progress import Progress
-from collectlint.rules.selftest import run_examples
+from collectlint.rules.selftest import run_examples, weak_triggers
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 _SEVERITIES = ["info", "warning", "error"]
@@ -241,9 +241,13 @@ def _cmd_test_rules(args: argparse.Namespace) -> int:
     count, failures = run_examples(linter.ruleset, linter.tokenizer)
     for failure in failures:
         print(failure, file=sys.stderr)
+    weak = weak_triggers(linter.ruleset)
+    for line in weak:
+        print(line, file=sys.stderr)
     print(f"{len(linter.ruleset.rules)} rules, {count} examples: "
-          f"{count - len(failures)} passed, {len(failures)} failed")
-    return EXIT_FINDINGS if failures else EXIT_OK
+          f"{count - len(failures)} passed, {len(failures)} failed"
+          + (f"; {len(weak)} rules with weak triggers" if weak else ""))
+    return EXIT_FINDINGS if failures or weak else EXIT_OK
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:

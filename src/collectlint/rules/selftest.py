@@ -1,5 +1,6 @@
 """Run the `examples` embedded in rule files: every `match` must fire the rule,
-no `no_match` may. Used by `collectlint test-rules` and by the test suite."""
+no `no_match` may; and find triggers too weak to keep a scan fast. Used by
+`collectlint test-rules` and by the test suite."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 
 from collectlint.engine import scan_document
 from collectlint.io.readers import DocumentReader
+from collectlint.io.transcript import DEFAULT_SPEAKER_LABELS
 from collectlint.rules.loader import CompiledRule, RuleSet
 from collectlint.rules.schema import Example, ExampleRecord
 from collectlint.text.tokenize import Tokenizer
@@ -60,3 +62,17 @@ def run_examples(ruleset: RuleSet, tokenizer: Tokenizer) -> tuple[int, list[Exam
                 if example_fires(rule, example, ruleset, tokenizer, reader) != want:
                     failures.append(ExampleFailure(rule.id, expected, example, where))
     return count, failures
+
+
+def weak_triggers(ruleset: RuleSet) -> list[str]:
+    """One line per rule whose prefilter trigger has a one-character literal or a speaker
+    label: such a rule is a candidate in nearly every sentence (or every turn), which
+    slows every scan. The cure is a more specific literal group or a `literals:` list."""
+    problems = []
+    for index, trigger in sorted(ruleset.prefilter.triggers.items()):
+        weak = sorted(t for t in trigger if len(t) < 2 or t in DEFAULT_SPEAKER_LABELS)
+        if weak:
+            rule = ruleset.rules[index]
+            problems.append(f"{rule.path}:{rule.line}: rule {rule.id}: weak trigger literals "
+                            f"{', '.join(weak)} (the prefilter's most selective literal group)")
+    return problems
