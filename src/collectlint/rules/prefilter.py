@@ -104,7 +104,12 @@ class Prefilter:
             if selection is None:
                 selected.append((r, None))
                 continue
-            by_literal, tests = selection
+            by_literal, tests, choose = selection
+            if choose is not None:
+                runnable = choose(found, text)
+                if runnable:
+                    selected.append((r, runnable))
+                continue
             if by_literal is None:
                 if satisfied(tests, found, text):  # type: ignore[arg-type]
                     selected.append((r, None))

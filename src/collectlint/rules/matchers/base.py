@@ -255,10 +255,13 @@ class Selection(NamedTuple):
     """What the prefilter needs to select a regex rule for an utterance. With
     `by_literal` (literal → the alternatives that require it), the rule's alternatives
     are chosen by the literals found and `tests` holds each alternative's conditions;
-    without, `tests` holds the whole pattern's conditions and `find` chooses."""
+    with `choose` ((found literals, text) → the runnable alternatives), the rule chooses
+    them itself (it searches literals of its own); otherwise `tests` holds the whole
+    pattern's conditions and `find` chooses."""
 
     by_literal: dict[str, list[int]] | None
     tests: tuple[_Tests, ...] | _Tests
+    choose: Callable[[KeysView[str], str], list[int]] | None = None
 
 
 def runnable_alternatives(by_literal: dict[str, list[int]], tests: tuple[_Tests, ...],

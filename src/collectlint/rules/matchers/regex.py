@@ -5,7 +5,7 @@ from __future__ import annotations
 import pickle
 import time
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, KeysView
 from functools import cached_property
 from typing import TypeVar
 
@@ -142,15 +142,20 @@ class RegexMatcher:
         chosen)."""
         if not self._branches:
             return None
+        runnable = self._runnable(ctx.found_literals, ctx.text)
+        return None if len(runnable) == len(self._branches) else runnable
+
+    def _runnable(self, found: KeysView[str], text: str) -> list[int]:
+        """The alternatives that can match in `text`: those that need no literal, or
+        whose literal (found by the prefilter or by this rule's own automaton) occurs,
+        and all of whose literal conditions are met."""
         chosen = set(self._always)
         if self._unsearched_finder is not None:
-            for i, _, _ in self._unsearched_finder.find_matches_as_indexes(ctx.text, overlapping=True):
+            for i, _, _ in self._unsearched_finder.find_matches_as_indexes(text, overlapping=True):
                 chosen.update(self._unsearched[i])
         # An alternative whose literal occurs may still lack another it needs (砸 of
         # 去你家.{0,6}砸): a few set and substring tests spare a regex search, most of the time.
-        runnable = runnable_alternatives(self._branches_by_literal, self._branch_tests,
-                                         ctx.found_literals, ctx.text, chosen)
-        return None if len(runnable) == len(self._branches) else runnable
+        return runnable_alternatives(self._branches_by_literal, self._branch_tests, found, text, chosen)
 
     def _alternative(self, i: int) -> regex.Pattern[str]:
         compiled = self._compiled.get(i)
@@ -202,9 +207,13 @@ class RegexMatcher:
         this pattern can match and which alternatives to run (see Prefilter.select)."""
         if self._searched_for is not searched:
             self._prepare_for(searched)
-        if self._branches and not self._always and self._unsearched_finder is None:
+        if not self._branches:
+            return Selection(None, self._tests)
+        if not self._always and self._unsearched_finder is None:
             return Selection(self._branches_by_literal, self._branch_tests)
-        return Selection(None, self._tests)
+        # Literals of its own to search for, or alternatives that need none: the rule
+        # chooses, before any match context is built for it.
+        return Selection(None, self._branch_tests, self._runnable)
 
     def find(self, ctx: MatchContext) -> list[Hit]:
         chosen = None
