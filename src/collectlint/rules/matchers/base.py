@@ -236,6 +236,23 @@ _Tests = tuple[tuple[frozenset[str], "tuple[str, ...] | Callable[[str], object]"
 _ALTERNATION_FROM = 4  # literals; fewer are faster as substring tests
 
 
+class _AnyOf:
+    """The `search` of the alternation of some literals, compiled on first use: a big
+    pattern has hundreds of conditions, and a scan tests only those of the alternatives
+    whose trigger occurs (compiling them all was most of the first pass of a batch)."""
+
+    __slots__ = ("_literals", "_search")
+
+    def __init__(self, literals: tuple[str, ...]) -> None:
+        self._literals = literals
+        self._search: Callable[[str], object] | None = None
+
+    def __call__(self, text: str) -> object:
+        if self._search is None:
+            self._search = re.compile("|".join(map(re.escape, self._literals))).search
+        return self._search(text)
+
+
 def condition_tests(conditions: Iterable[frozenset[str]], searched: frozenset[str]) -> _Tests:
     """Each condition (literal set) split for `satisfied`: the literals the prefilter
     searched for are decided by a set test against the utterance's found literals (in C),
@@ -245,7 +262,7 @@ def condition_tests(conditions: Iterable[frozenset[str]], searched: frozenset[st
     for group in conditions:
         others = tuple(sorted(group - searched, key=lambda lit: (-len(lit), lit)))
         if len(others) >= _ALTERNATION_FROM:
-            tests.append((group & searched, re.compile("|".join(map(re.escape, others))).search))
+            tests.append((group & searched, _AnyOf(others)))
         else:
             tests.append((group & searched, others))
     return tuple(tests)
