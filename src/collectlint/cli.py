@@ -114,7 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("rule_id")
     common(explain)
 
-    test_rules = sub.add_parser("test-rules", help="run the examples embedded in rule files")
+    test_rules = sub.add_parser("test-rules", help="run the examples embedded in rule files and check their triggers")
     test_rules.add_argument("dirs", nargs="*", metavar="DIR",
                             help="rule directories to test (default: the shipped pack)")
 
