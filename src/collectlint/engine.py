@@ -10,7 +10,10 @@ the reference the fast mode is tested against and must agree with exactly.
 from __future__ import annotations
 
 from bisect import bisect_right
+from functools import lru_cache
 from typing import NamedTuple
+
+import ahocorasick_rs
 
 from collectlint.clock import in_window, local_time
 from collectlint.models import Document, Finding, built
@@ -112,15 +115,23 @@ class _Conversation:
         return first is not None and first < utterance
 
     def _first_trigger(self, rule: CompiledRule) -> int | None:
-        if not any(term in self.norm.text for term in rule.after_terms):
+        finder = _terms_finder(rule.after_terms)
+        if not finder.find_matches_as_indexes(self.norm.text):
             return None  # the usual case, settled without looking at every turn
         speakers = rule.spec.after.speakers  # type: ignore[union-attr]
         for j, u in enumerate(self.document.utterances):
             if u.speaker in speakers:
                 text = self.norm.text[self.norm.normalized_offset(u.start):self.norm.normalized_offset(u.end)]
-                if any(term in text for term in rule.after_terms):
+                if finder.find_matches_as_indexes(text):
                     return j
         return None
+
+
+@lru_cache(maxsize=256)
+def _terms_finder(terms: tuple[str, ...]) -> ahocorasick_rs.AhoCorasick:
+    """One automaton for a conversation rule's terms: a rule may list hundreds (every way
+    a relative or a colleague says who they are), too many to test one by one."""
+    return ahocorasick_rs.AhoCorasick(terms, implementation=ahocorasick_rs.Implementation.ContiguousNFA)
 
 
 def scan_document(
