@@ -99,3 +99,28 @@ def test_going_on_after_a_stop_request(linter):
     text = "客户：我说了别再打了，我在上班。\n坐席：你今天必须还钱，不然我们一直打。"
     assert "HA901" in rule_ids(linter.scan(text))
     assert "HA901" not in rule_ids(linter.scan("坐席：你今天必须还钱，不然我们一直打。"))
+
+
+def test_a_family_of_sayings_switches_a_conversation_rule_on(tmp_path):
+    from collectlint import Linter
+
+    (tmp_path / "r.yaml").write_text("""
+rules:
+  - id: XX001
+    name: debt-told-to-a-relative
+    category: third_party
+    severity: error
+    kind: keywords
+    terms: [欠钱不还]
+    after: {patterns: ['我是(?:他|她)的?(?:妈妈|老婆|同事)']}
+    message: m
+    legal_basis: [{law: l}]
+    responses: [keep-calm]
+    examples:
+      match: ["客户：我是他的同事\\n坐席：他欠钱不还", "客户：我是她老婆\\n坐席：她欠钱不还", "客户：我是他妈妈\\n坐席：他欠钱不还"]
+      no_match: ["坐席：他欠钱不还", "客户：我是他爸\\n坐席：他欠钱不还", "坐席：他欠钱不还\\n客户：我是他妈妈"]
+""", encoding="utf-8")
+    linter = Linter(tmp_path)
+    assert "XX001" in rule_ids(linter.scan("客户：喂？我是他的同事。\n坐席：他欠钱不还。"))
+    assert "XX001" not in rule_ids(linter.scan("坐席：他欠钱不还。\n客户：我是他的同事。"))
+    assert "XX001" not in rule_ids(linter.scan("客户：我是他朋友。\n坐席：他欠钱不还。"))

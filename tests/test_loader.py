@@ -266,3 +266,11 @@ def test_a_cached_pack_keeps_the_rule_paths_as_given(tmp_path, monkeypatch):
     # The same folder written another way is another load, with its own paths.
     assert pack_key([Path("team/rules")]) != pack_key([rules]) != pack_key([Path("rules")])
     assert load_rule_pack([builtin_rules_dir(), Path("team/rules")]).get("XX001").path == Path("team/rules/r.yaml")
+
+
+def test_after_needs_terms_or_patterns_and_its_patterns_must_compile(tmp_path):
+    with_after = GOOD.replace("    message: m", "    after: {AFTER}\n    message: m")
+    msgs = errors_of(tmp_path, with_after.replace("{AFTER}", "{speakers: [borrower]}"))
+    assert any("rule XX001:" in m and "`after` needs `terms` or `patterns`" in m for m in msgs)
+    [msg] = errors_of(tmp_path, with_after.replace("{AFTER}", "{patterns: ['(我是']}"))
+    assert "rule XX001: invalid regular expression" in msg

@@ -107,7 +107,7 @@ class _Conversation:
         self._first: dict[int, int | None] = {}
 
     def allows(self, index: int, rule: CompiledRule, utterance: int) -> bool:
-        if not rule.after_terms:
+        if rule.spec.after is None:  # type: ignore[union-attr]
             return True
         if index not in self._first:
             self._first[index] = self._first_trigger(rule)
@@ -115,22 +115,31 @@ class _Conversation:
         return first is not None and first < utterance
 
     def _first_trigger(self, rule: CompiledRule) -> int | None:
-        finder = _terms_finder(rule.after_terms)
-        if not finder.find_matches_as_indexes(self.norm.text):
+        if not _says(rule, self.norm.text):
             return None  # the usual case, settled without looking at every turn
         speakers = rule.spec.after.speakers  # type: ignore[union-attr]
         for j, u in enumerate(self.document.utterances):
             if u.speaker in speakers:
                 text = self.norm.text[self.norm.normalized_offset(u.start):self.norm.normalized_offset(u.end)]
-                if finder.find_matches_as_indexes(text):
+                if _says(rule, text):
                     return j
         return None
 
 
+def _says(rule: CompiledRule, text: str) -> bool:
+    """Whether `text` holds one of the rule's `after` terms or a match of its patterns."""
+    if rule.after_terms and _terms_finder(rule.after_terms).find_matches_as_indexes(text):
+        return True
+    try:
+        return any(p.search(text, timeout=1.0) for p in rule.after_patterns)
+    except TimeoutError:
+        raise RuleTimeout(rule.id, "conversation pattern timed out") from None
+
+
 @lru_cache(maxsize=256)
 def _terms_finder(terms: tuple[str, ...]) -> ahocorasick_rs.AhoCorasick:
-    """One automaton for a conversation rule's terms: a rule may list hundreds (every way
-    a relative or a colleague says who they are), too many to test one by one."""
+    """One automaton for a conversation rule's terms: a rule may list many, too many to
+    test one by one."""
     return ahocorasick_rs.AhoCorasick(terms, implementation=ahocorasick_rs.Implementation.ContiguousNFA)
 
 

@@ -32,7 +32,8 @@ def explain_rule(rule: CompiledRule) -> str:
         out.append(f"  {spec.description}")
     after = getattr(spec, "after", None)
     if after is not None:
-        out.append(f"  applies after the {'/'.join(after.speakers)} said: {'、'.join(after.terms)}")
+        said = [*after.terms, *(f"/{p}/" for p in after.patterns)]
+        out.append(f"  applies after the {'/'.join(after.speakers)} said: {'、'.join(said)}")
     out.append("  legal basis:")
     out += [f"    - {b.law} {b.article}".rstrip() for b in spec.legal_basis]
     if spec.examples is not None:

@@ -24,6 +24,7 @@ from collectlint.rules.exceptions import ExceptionChecker
 from collectlint.rules.literals import PatternError, PatternFacts
 from collectlint.rules.matchers import Matcher, compile_matcher
 from collectlint.rules.matchers.base import normalize_term
+from collectlint.rules.matchers.regex import compile_pattern
 from collectlint.rules.packcache import cached_load
 from collectlint.rules.prefilter import Prefilter
 from collectlint.rules.schema import RuleSpec
@@ -58,6 +59,12 @@ class CompiledRule:
         """Normalized trigger terms of a conversation-state rule (empty for others)."""
         after = getattr(self.spec, "after", None)
         return tuple(normalize_term(t) for t in after.terms) if after else ()
+
+    @cached_property
+    def after_patterns(self) -> tuple[regex.Pattern[str], ...]:
+        """Compiled `after.patterns` of a conversation-state rule (empty for others)."""
+        after = getattr(self.spec, "after", None)
+        return tuple(compile_pattern(p) for p in after.patterns) if after else ()
 
 
 @dataclass(frozen=True)
@@ -220,6 +227,9 @@ def _rules_of(
         try:
             matcher = compile_matcher(spec, REGEX_TIMEOUT_SECONDS, facts)
             exceptions = ExceptionChecker(spec.exceptions)
+            after = getattr(spec, "after", None)
+            for pattern in after.patterns if after else ():
+                compile_pattern(pattern)  # checked now; compiled again on first use
         except (regex.error, PatternError) as exc:
             problems.append(f"invalid regular expression: {exc}")
         for problem in problems:

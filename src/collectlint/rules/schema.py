@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from collectlint.models import Category, Channel, LegalBasis, Severity, Speaker
 
@@ -79,10 +79,18 @@ class Examples(_Strict):
 
 class After(_Strict):
     """Conversation state: the rule applies only after the other party said one of `terms`
-    (打错了, 我不是本人, 别再打了 …) in an earlier turn."""
+    (打错了, 我不是本人, 别再打了 …) or something `patterns` match in an earlier turn."""
 
     speakers: tuple[Speaker, ...] = ("borrower", "unknown")
-    terms: tuple[str, ...] = Field(min_length=1)
+    terms: tuple[str, ...] = ()
+    patterns: tuple[str, ...] = Field(
+        default=(), description="regular expressions, for families of sayings (我是他的 + a relation)")
+
+    @model_validator(mode="after")
+    def _something_to_wait_for(self) -> After:
+        if not self.terms and not self.patterns:
+            raise ValueError("`after` needs `terms` or `patterns`")
+        return self
 
 
 class RuleBase(_Strict):

@@ -213,7 +213,7 @@ class RegexMatcher:
             return Selection(self._branches_by_literal, self._branch_tests)
         # Literals of its own to search for, or alternatives that need none: the rule
         # chooses, before any match context is built for it.
-        return Selection(None, self._branch_tests, self._runnable)
+        return Selection(None, (), self._runnable)
 
     def find(self, ctx: MatchContext) -> list[Hit]:
         chosen = None
