@@ -55,6 +55,8 @@ _PIECES = [
     "发到", "朋友圈", "上门费", "个人微信", "转到", "工号", "不方便", "告诉", "律师", "法院", "我是",
     "公安", "协商不成", "可能依法", "逾期", "还款", "征信", "後果自負", "還錢", "Ａ", "1", "xx",
     "zuo牢", "法yuan", "jing察", "暴通讯录", "：", "？", "XX",
+    # spellings that are also trigger literals of the pack: one search finds both
+    "gongan", "jingcha", "zuolao",
 ]
 
 
@@ -63,6 +65,14 @@ _PIECES = [
 def test_fast_and_exhaustive_agree_on_generated_transcripts(pair, text, channel):
     fast, exhaustive = pair
     _same(fast, exhaustive, text, channel=channel)
+
+
+def test_a_spelling_that_is_also_a_trigger_literal_is_replaced(pair):
+    fast, exhaustive = pair
+    assert {"gongan", "jingcha"} <= fast.ruleset.prefilter.literals  # the case under test
+    for text in ("我是jingcha，你涉嫌诈骗", "gongan马上来抓你", "你再不还就去zuolao吧"):
+        findings = fast.scan(text).findings
+        assert findings and findings == exhaustive.scan(text).findings, text
 
 
 def test_a_message_without_candidates_never_loads_jieba():

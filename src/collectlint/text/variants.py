@@ -37,16 +37,18 @@ class VariantTable:
         automaton = self._automaton
         if automaton is None:
             return norm
-        found = [(start, end, self._pairs[i][1])
-                 for i, start, end in automaton.find_matches_as_indexes(norm.text, overlapping=True)]
+        return self.replace(norm, [(start, end, i) for i, start, end
+                                   in automaton.find_matches_as_indexes(norm.text, overlapping=True)])
+
+    def replace(self, norm: NormalizedText, found: list[tuple[int, int, int]]) -> NormalizedText:
+        """`norm` with the spellings `found` in it — (start, end, index in `spellings`),
+        overlapping ones too — replaced: leftmost, then longest, without overlaps."""
         if not found:
             return norm
-        # Leftmost, then longest, without overlaps.
-        found.sort(key=lambda f: (f[0], -f[1]))
         chosen: list[tuple[int, int, str]] = []
-        for start, end, std in found:
+        for start, end, i in sorted(found, key=lambda f: (f[0], -f[1])):
             if not chosen or start >= chosen[-1][1]:
-                chosen.append((start, end, std))
+                chosen.append((start, end, self._pairs[i][1]))
         return _replace(norm, chosen)
 
 
