@@ -10,6 +10,7 @@ the reference the fast mode is tested against and must agree with exactly.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -49,20 +50,27 @@ class LineIndex:
 
 
 def _literals_by_utterance(
-    document: Document, norm: NormalizedText, hits: list[tuple[int, str]], heard: list[bool]
+    document: Document, norm: NormalizedText, hits: list[tuple[int, str]], heard: Callable[[str], bool]
 ) -> dict[int, dict[str, list[int]]]:
     """Prefilter hits grouped by the utterance that wholly contains them, for the
-    utterances `heard` (those of a speaker some rule is scoped to)."""
+    utterances whose speaker is `heard` (some rule is scoped to them)."""
     grouped: dict[int, dict[str, list[int]]] = {}
     if not hits:
         return grouped
     utterances = document.utterances
     starts = [u.start for u in utterances]
+    listens: dict[str, bool] = {}  # speaker → heard, for this document
     if norm.identity:
         for pos, literal in hits:
             i = bisect_right(starts, pos) - 1
+            if i < 0:
+                continue
+            u = utterances[i]
+            h = listens.get(u.speaker)
+            if h is None:
+                h = listens[u.speaker] = heard(u.speaker)
             # A hit that reaches past the end of its utterance (into a label or the next line) is none.
-            if i >= 0 and heard[i] and pos + len(literal) <= utterances[i].end:
+            if h and pos + len(literal) <= u.end:
                 grouped.setdefault(i, {}).setdefault(literal, []).append(pos)
         return grouped
     # The offset map inlined (NormalizedText.source_offset): a document has many hits.
@@ -70,11 +78,17 @@ def _literals_by_utterance(
     for pos, literal in hits:
         k = bisect_right(seg_norm, pos) - 1
         i = bisect_right(starts, seg_src[k] + (pos - seg_norm[k]) * seg_step[k]) - 1
-        if i < 0 or not heard[i]:
+        if i < 0:
+            continue
+        u = utterances[i]
+        h = listens.get(u.speaker)
+        if h is None:
+            h = listens[u.speaker] = heard(u.speaker)
+        if not h:
             continue
         last = pos + len(literal) - 1
         k = bisect_right(seg_norm, last) - 1
-        if seg_src[k] + (last - seg_norm[k]) * seg_step[k] < utterances[i].end:
+        if seg_src[k] + (last - seg_norm[k]) * seg_step[k] < u.end:
             grouped.setdefault(i, {}).setdefault(literal, []).append(pos)
     return grouped
 
@@ -160,15 +174,14 @@ def scan_document(
         norm, hits = prefilter.prepare(normalize(document.text))
         # A turn of a speaker no rule is scoped to (the borrower, in the shipped pack) is not
         # looked at: in a call that is about half the hits.
-        heard: list[bool] = []
-        if hits or prefilter.ungated:
-            listens = {s: bool(in_scope(s, prefilter.text_rules)) for s in {u.speaker for u in document.utterances}}
-            heard = [listens[u.speaker] for u in document.utterances]
-        grouped = _literals_by_utterance(document, norm, hits, heard)
-        indexes = sorted(grouped) if not prefilter.ungated else [i for i, h in enumerate(heard) if h]
-        work = [(i, grouped.get(i, {}), in_scope(document.utterances[i].speaker,
-                                                  prefilter.candidates(grouped.get(i, {}).keys())))
-                for i in indexes]
+        channel = document.channel
+        grouped = _literals_by_utterance(document, norm, hits, lambda s: ruleset.listens_to(s, channel))
+        indexes = sorted(grouped) if not prefilter.ungated else [
+            i for i, u in enumerate(document.utterances) if ruleset.listens_to(u.speaker, channel)]
+        work = []
+        for i in indexes:
+            present = grouped.get(i, {})
+            work.append((i, present, in_scope(document.utterances[i].speaker, prefilter.candidates(present.keys()))))
     conversation = _Conversation(document, norm)
     matches: list[Match] = contact_time_matches(document, ruleset, quiet_hours)
 

@@ -83,6 +83,21 @@ class RuleSet:
         """(speaker, channel) → the indexes of the rules in scope, filled as pairs occur."""
         return {}
 
+    @cached_property
+    def _listened(self) -> dict[tuple[str, str], bool]:
+        """(speaker, channel) → whether a rule that reads words is scoped to them."""
+        return {}
+
+    def listens_to(self, speaker: str, channel: str) -> bool:
+        """Whether some rule that reads words takes what `speaker` says on `channel`: the
+        turns of one none does (the borrower, in the shipped pack) need not be looked at."""
+        listened = self._listened.get((speaker, channel))
+        if listened is None:
+            listened = self._listened[speaker, channel] = any(
+                r.matcher is not None and speaker in r.spec.scope.speakers
+                and (r.spec.scope.channels is None or channel in r.spec.scope.channels) for r in self.rules)
+        return listened
+
     def in_scope(self, channel: str) -> Callable[[str, Iterable[int]], list[int]]:
         """For a document of `channel`: (speaker, rule indexes) → those of the rules whose
         scope takes that speaker and channel, in rule order."""
