@@ -123,6 +123,8 @@ class _Conversation:
     def allows(self, index: int, rule: CompiledRule, utterance: int) -> bool:
         if rule.spec.after is None:  # type: ignore[union-attr]
             return True
+        if utterance == 0:
+            return False  # nothing was said before the first turn (an SMS has only that)
         if index not in self._first:
             self._first[index] = self._first_trigger(rule)
         first = self._first[index]
