@@ -284,10 +284,28 @@ class Selection(NamedTuple):
 def runnable_alternatives(by_literal: dict[str, list[int]], tests: tuple[_Tests, ...],
                           found: KeysView[str], text: str, chosen: set[int]) -> list[int]:
     """The alternatives in `chosen` or requiring a literal `found` in the utterance, in
-    pattern order, whose conditions are all met there: the only ones that can match."""
+    pattern order, whose conditions are all met there: the only ones that can match.
+    `tests[i]` may leave out alternative i's requirement: it holds for every alternative
+    chosen here (one of its literals occurs), except those that require nothing."""
     for literal in found & by_literal.keys():  # C-level; the left side is the small one
         chosen.update(by_literal[literal])
-    return [i for i in sorted(chosen) if satisfied(tests[i], found, text)]
+    runnable = []
+    for i in sorted(chosen):  # `satisfied`, inlined: this loop runs for every candidate rule
+        for searched, others in tests[i]:
+            if searched and not searched.isdisjoint(found):
+                continue
+            if callable(others):
+                if others(text) is None:
+                    break
+                continue
+            for literal in others:
+                if literal in text:
+                    break
+            else:
+                break
+        else:
+            runnable.append(i)
+    return runnable
 
 
 def satisfied(tests: _Tests, found: Iterable[str], text: str) -> bool:

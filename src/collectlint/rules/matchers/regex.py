@@ -133,7 +133,10 @@ class RegexMatcher:
             unsearched, implementation=ahocorasick_rs.Implementation.ContiguousNFA) if unsearched else None
         # Each condition split for `satisfied` (see condition_tests).
         self._tests = condition_tests(self._conditions, searched)
-        self._branch_tests = tuple(condition_tests(c, searched) for c in self._branch_conditions)
+        # An alternative runs only where a literal of its requirement occurs, so that
+        # condition (one of its conditions) needs no test.
+        self._branch_tests = tuple(condition_tests([c for c in conditions if c != required], searched)
+                                   for conditions, required in zip(self._branch_conditions, self._branch_literals))
         self._searched_for = searched
 
     def _chosen(self, ctx: MatchContext) -> list[int] | None:
