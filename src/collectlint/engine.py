@@ -10,7 +10,7 @@ the reference the fast mode is tested against and must agree with exactly.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -119,6 +119,7 @@ class _Conversation:
         self.document = document
         self.norm = norm
         self._first: dict[int, int | None] = {}
+        self._starts: list[int] | None = None
 
     def allows(self, index: int, rule: CompiledRule, utterance: int) -> bool:
         if rule.spec.after is None:  # type: ignore[union-attr]
@@ -131,15 +132,34 @@ class _Conversation:
         return first is not None and first < utterance
 
     def _first_trigger(self, rule: CompiledRule) -> int | None:
-        if not _says(rule, self.norm.text):
+        """The first turn of one of the rule's `after` speakers that says one of its sayings."""
+        text = self.norm.text
+        gate = rule.after_gate
+        if gate is not None:
+            # Only a turn with a literal every saying needs can say one: the turns of the
+            # gate's hits are the only ones looked at (most documents have none).
+            found = _terms_finder(gate).find_matches_as_indexes(text, overlapping=True)
+            if not found:
+                return None
+            starts = self._turn_starts()
+            turns: Iterable[int] = sorted({bisect_right(starts, start) - 1 for _, start, _ in found})
+        elif _says(rule, text):
+            turns = range(len(self.document.utterances))
+        else:
             return None  # the usual case, settled without looking at every turn
         speakers = rule.spec.after.speakers  # type: ignore[union-attr]
-        for j, u in enumerate(self.document.utterances):
-            if u.speaker in speakers:
-                text = self.norm.text[self.norm.normalized_offset(u.start):self.norm.normalized_offset(u.end)]
-                if _says(rule, text):
+        for j in turns:
+            u = self.document.utterances[j]
+            if j >= 0 and u.speaker in speakers:
+                if _says(rule, text[self.norm.normalized_offset(u.start):self.norm.normalized_offset(u.end)]):
                     return j
         return None
+
+    def _turn_starts(self) -> list[int]:
+        """Normalized offset of the start of each turn."""
+        if self._starts is None:
+            self._starts = [self.norm.normalized_offset(u.start) for u in self.document.utterances]
+        return self._starts
 
 
 def _says(rule: CompiledRule, text: str) -> bool:

@@ -6,6 +6,7 @@ load with one `path:line: rule ID: what is wrong` line per problem.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -21,7 +22,7 @@ from collectlint.errors import RuleFileError, RuleFileErrors
 from collectlint.models import CATEGORIES, LegalBasis, Response
 from collectlint.respond import ResponseBook, load_responses
 from collectlint.rules.exceptions import ExceptionChecker
-from collectlint.rules.literals import PatternError, PatternFacts
+from collectlint.rules.literals import PatternError, PatternFacts, derive_facts
 from collectlint.rules.matchers import Matcher, compile_matcher
 from collectlint.rules.matchers.base import normalize_term
 from collectlint.rules.matchers.regex import compile_pattern
@@ -59,6 +60,21 @@ class CompiledRule:
         """Normalized trigger terms of a conversation-state rule (empty for others)."""
         after = getattr(self.spec, "after", None)
         return tuple(normalize_term(t) for t in after.terms) if after else ()
+
+    @cached_property
+    def after_gate(self) -> tuple[str, ...] | None:
+        """Literals of which every `after` saying holds one: its terms, and what each of its
+        patterns requires. None for other rules, or when a pattern requires no literal."""
+        after = getattr(self.spec, "after", None)
+        if after is None:
+            return None
+        gate = set(self.after_terms)
+        for pattern in after.patterns:
+            required = derive_facts(unicodedata.normalize("NFKC", pattern))[1]
+            if not required:
+                return None
+            gate |= required
+        return tuple(sorted(gate))
 
     @cached_property
     def after_patterns(self) -> tuple[regex.Pattern[str], ...]:
