@@ -274,3 +274,47 @@ def test_after_needs_terms_or_patterns_and_its_patterns_must_compile(tmp_path):
     assert any("rule XX001:" in m and "`after` needs `terms` or `patterns`" in m for m in msgs)
     [msg] = errors_of(tmp_path, with_after.replace("{AFTER}", "{patterns: ['(我是']}"))
     assert "rule XX001: invalid regular expression" in msg
+
+
+@pytest.mark.parametrize("pattern", [
+    "(?:别打了){e<=1}",  # a fuzzy match: Python's parser would read "{e<=1}" as text
+    "打断你的腿{s<=1}",
+    "[[:alpha:]]+催收",  # a POSIX class: Python's parser would read a set of [:alph
+])
+def test_syntax_only_the_regex_package_means_gives_no_literals(pattern):
+    from collectlint.rules.literals import derive_facts
+
+    regex_only, required, _, _ = derive_facts(pattern)
+    assert regex_only and required is None
+
+
+def test_a_literal_with_a_cased_letter_beyond_ascii_gives_none():
+    """Text is lower-cased in ASCII only, patterns match ignoring case: É in the text
+    would not be found as the literal é."""
+    from collectlint.rules.literals import derive_facts
+
+    assert derive_facts("été催收")[1] is None
+    assert derive_facts("Loan逾期")[1] == frozenset({"loan逾期"})
+
+
+def test_a_fuzzy_pattern_matches_alike_in_both_modes(tmp_path):
+    from collectlint import Linter
+
+    (tmp_path / "r.yaml").write_text("""
+rules:
+  - id: XX002
+    name: fuzzy-threat
+    category: threat_violence
+    severity: error
+    kind: regex
+    pattern: '(?:打断你的腿){s<=1}'
+    message: m
+    legal_basis: [{law: l}]
+    responses: [keep-calm]
+    examples: {match: ["打断你得腿"], no_match: ["您好"]}
+""", encoding="utf-8")
+    fast = Linter(tmp_path, select=["XX002"])
+    exhaustive = Linter(tmp_path, select=["XX002"], exhaustive=True)
+    for text in ("再不还就打断你得腿", "再不还就打断你的腿"):
+        assert [f.rule_id for f in fast.scan(text).findings] == ["XX002"]
+        assert fast.scan(text).findings == exhaustive.scan(text).findings

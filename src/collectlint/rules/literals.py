@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -48,9 +49,17 @@ class PatternError(ValueError):
     """A pattern that is not a regular expression at all."""
 
 
+# Syntax of the `regex` package that Python's parser accepts with another meaning: fuzzy
+# constraints ((?:别打了){e<=1} would read as the literal text "{e<=1}") and POSIX classes
+# ([[:alpha:]] as a set of the characters [:alph).
+_REGEX_ONLY_SYNTAX = re.compile(r"(?<!\\)\{\s*(?:\d+\s*)?[eisd]\s*(?:<=?|[}+,:])|\[:\^?[a-z]+:\]")
+
+
 def parse_pattern(pattern: str) -> Any:
     """The parsed pattern (Python's own parser), None for syntax that only the `regex`
     package knows; raises PatternError for a pattern neither would accept."""
+    if _REGEX_ONLY_SYNTAX.search(pattern) and _regex_accepts(pattern):
+        return None
     try:
         return sre_parse.parse(pattern)
     except sre_constants.error as exc:
@@ -147,7 +156,23 @@ def derive_facts(pattern: str) -> Facts:
     parsed = parse_pattern(pattern)
     if parsed is None:
         return True, None, None, ()
-    return False, required_literals(parsed), top_level_branches(pattern, parsed), required_conditions(parsed)
+    required, branches = required_literals(parsed), top_level_branches(pattern, parsed)
+    conditions = required_conditions(parsed)
+    literals = [*(required or ()), *(lit for group in conditions for lit in group)]
+    for _, branch_required, branch_conditions in branches or ():
+        literals.extend(branch_required or ())
+        literals.extend(lit for group in branch_conditions for lit in group)
+    if not all(map(_case_safe, literals)):
+        # Patterns match ignoring case, but text is lower-cased only in ASCII (É stays É):
+        # a literal with a cased letter beyond ASCII may be absent where the pattern
+        # matches, so such a pattern gets no literals and runs everywhere.
+        return False, None, None, ()
+    return False, required, branches, conditions
+
+
+def _case_safe(literal: str) -> bool:
+    """Every character is ASCII or has no other case (Han characters have none)."""
+    return literal.isascii() or all(ch.isascii() or ch.upper() == ch.lower() for ch in literal)
 
 
 class PatternFacts:
