@@ -124,3 +124,25 @@ rules:
     assert "XX001" in rule_ids(linter.scan("客户：喂？我是他的同事。\n坐席：他欠钱不还。"))
     assert "XX001" not in rule_ids(linter.scan("坐席：他欠钱不还。\n客户：我是他的同事。"))
     assert "XX001" not in rule_ids(linter.scan("客户：我是他朋友。\n坐席：他欠钱不还。"))
+
+
+def test_the_literal_gate_of_conversation_rules_changes_no_finding(monkeypatch):
+    """Looking only at the turns where a literal every saying needs occurs finds what
+    looking at every turn finds."""
+    import json
+
+    from collectlint import Linter
+    from collectlint.rules.loader import CompiledRule
+
+    from .conftest import ROOT
+
+    texts = [json.loads(line) for name in ("dev.jsonl", "holdout.jsonl")
+             for line in (ROOT / "corpora" / "labelled" / name).read_text(encoding="utf-8").splitlines()]
+    texts = [r for r in texts if r["channel"] == "call"]
+    gated = Linter()
+    assert any(r.after_gate for r in gated.ruleset.rules)  # the case under test
+    expected = [gated.scan(r["text"], channel="call").findings for r in texts]
+    monkeypatch.setattr(CompiledRule, "after_gate", None)
+    ungated = Linter()
+    assert not any(r.after_gate for r in ungated.ruleset.rules)
+    assert [ungated.scan(r["text"], channel="call").findings for r in texts] == expected

@@ -50,7 +50,8 @@ class LineIndex:
 
 
 def _literals_by_utterance(
-    document: Document, norm: NormalizedText, hits: list[tuple[int, str]], heard: Callable[[str], bool]
+    document: Document, norm: NormalizedText, hits: list[tuple[int, str]],
+    heard: Callable[[str], bool],
 ) -> dict[int, dict[str, list[int]]]:
     """Prefilter hits grouped by the utterance that wholly contains them, for the
     utterances whose speaker is `heard` (some rule is scoped to them)."""
@@ -132,26 +133,29 @@ class _Conversation:
         return first is not None and first < utterance
 
     def _first_trigger(self, rule: CompiledRule) -> int | None:
-        """The first turn of one of the rule's `after` speakers that says one of its sayings."""
+        """The first turn of one of the rule's `after` speakers that says one of its
+        sayings, provided the whole text says one too (the usual answer, no, is found
+        without looking at every turn)."""
         text = self.norm.text
+        turns: Iterable[int] = range(len(self.document.utterances))
         gate = rule.after_gate
         if gate is not None:
-            # Only a turn with a literal every saying needs can say one: the turns of the
-            # gate's hits are the only ones looked at (most documents have none).
+            # Every saying holds a literal of the gate: one automaton pass settles most
+            # documents, and only the turns with a hit can say one.
             found = _terms_finder(gate).find_matches_as_indexes(text, overlapping=True)
             if not found:
                 return None
             starts = self._turn_starts()
-            turns: Iterable[int] = sorted({bisect_right(starts, start) - 1 for _, start, _ in found})
-        elif _says(rule, text):
-            turns = range(len(self.document.utterances))
-        else:
-            return None  # the usual case, settled without looking at every turn
+            hit_turns = (bisect_right(starts, start) - 1 for _, start, _ in found)
+            turns = sorted({j for j in hit_turns if j >= 0})
+        if not _says(rule, text):
+            return None
         speakers = rule.spec.after.speakers  # type: ignore[union-attr]
         for j in turns:
             u = self.document.utterances[j]
-            if j >= 0 and u.speaker in speakers:
-                if _says(rule, text[self.norm.normalized_offset(u.start):self.norm.normalized_offset(u.end)]):
+            if u.speaker in speakers:
+                lo, hi = self.norm.normalized_offset(u.start), self.norm.normalized_offset(u.end)
+                if _says(rule, text[lo:hi]):
                     return j
         return None
 
@@ -197,13 +201,15 @@ def scan_document(
         # A turn of a speaker no rule is scoped to (the borrower, in the shipped pack) is not
         # looked at: in a call that is about half the hits.
         channel = document.channel
-        grouped = _literals_by_utterance(document, norm, hits, lambda s: ruleset.listens_to(s, channel))
+        grouped = _literals_by_utterance(document, norm, hits,
+                                         lambda speaker: ruleset.listens_to(speaker, channel))
         indexes = sorted(grouped) if not prefilter.ungated else [
             i for i, u in enumerate(document.utterances) if ruleset.listens_to(u.speaker, channel)]
-        work = []
+        work: list[tuple[int, dict[str, list[int]] | None, list[int]]] = []
         for i in indexes:
             present = grouped.get(i, {})
-            work.append((i, present, in_scope(document.utterances[i].speaker, prefilter.candidates(present.keys()))))
+            candidates = prefilter.candidates(present.keys())
+            work.append((i, present, in_scope(document.utterances[i].speaker, candidates)))
     conversation = _Conversation(document, norm)
     matches: list[Match] = contact_time_matches(document, ruleset, quiet_hours)
 

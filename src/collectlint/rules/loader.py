@@ -70,8 +70,8 @@ class CompiledRule:
             return None
         gate = set(self.after_terms)
         for pattern in after.patterns:
-            required = derive_facts(unicodedata.normalize("NFKC", pattern))[1]
-            if not required:
+            regex_only, required, _, _ = derive_facts(unicodedata.normalize("NFKC", pattern))
+            if regex_only or not required:
                 return None
             gate |= required
         return tuple(sorted(gate))
@@ -111,7 +111,8 @@ class RuleSet:
         if listened is None:
             listened = self._listened[speaker, channel] = any(
                 r.matcher is not None and speaker in r.spec.scope.speakers
-                and (r.spec.scope.channels is None or channel in r.spec.scope.channels) for r in self.rules)
+                and (r.spec.scope.channels is None or channel in r.spec.scope.channels)
+                for r in self.rules)
         return listened
 
     def in_scope(self, channel: str) -> Callable[[str, Iterable[int]], list[int]]:

@@ -56,7 +56,8 @@ class Prefilter:
         self._spelling_at: dict[int, int] = {}
         if self._variants is not None:
             spelling_index = {v: j for j, v in enumerate(self._variants.spellings)}
-            self._spelling_at = {i: spelling_index[p] for i, p in enumerate(self._searchable) if p in spelling_index}
+            self._spelling_at = {i: spelling_index[p] for i, p in enumerate(self._searchable)
+                                 if p in spelling_index}
         self._automaton: ahocorasick_rs.AhoCorasick | None = None
         if self._searchable:
             self._automaton = ahocorasick_rs.AhoCorasick(
@@ -68,7 +69,8 @@ class Prefilter:
         found = self._search(norm.text)
         if self._spelling_at:
             spelling_at = self._spelling_at
-            spellings = [(start, end, spelling_at[i]) for i, start, end in found if i in spelling_at]
+            spellings = [(start, end, spelling_at[i])
+                         for i, start, end in found if i in spelling_at]
             if spellings:  # rare: the text is searched again once they are replaced
                 norm = self._variants.replace(norm, spellings)  # type: ignore[union-attr]
                 found = self._search(norm.text)

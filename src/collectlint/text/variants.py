@@ -37,8 +37,8 @@ class VariantTable:
         automaton = self._automaton
         if automaton is None:
             return norm
-        return self.replace(norm, [(start, end, i) for i, start, end
-                                   in automaton.find_matches_as_indexes(norm.text, overlapping=True)])
+        found = automaton.find_matches_as_indexes(norm.text, overlapping=True)
+        return self.replace(norm, [(start, end, i) for i, start, end in found])
 
     def replace(self, norm: NormalizedText, found: list[tuple[int, int, int]]) -> NormalizedText:
         """`norm` with the spellings `found` in it — (start, end, index in `spellings`),

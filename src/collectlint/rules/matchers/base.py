@@ -271,7 +271,8 @@ def condition_tests(conditions: Iterable[frozenset[str]], searched: frozenset[st
 class Selection(NamedTuple):
     """What the prefilter needs to select a regex rule for an utterance. With
     `by_literal` (literal → the alternatives that require it), the rule's alternatives
-    are chosen by the literals found and `tests` holds each alternative's conditions;
+    are chosen by the literals found and `tests` holds each alternative's conditions
+    but its requirement (see runnable_alternatives);
     with `choose` ((found literals, text) → the runnable alternatives), the rule chooses
     them itself (it searches literals of its own); otherwise `tests` holds the whole
     pattern's conditions and `find` chooses."""

@@ -131,12 +131,14 @@ class RegexMatcher:
         self._unsearched = tuple(self._branches_by_literal[lit] for lit in unsearched)
         self._unsearched_finder = ahocorasick_rs.AhoCorasick(
             unsearched, implementation=ahocorasick_rs.Implementation.ContiguousNFA) if unsearched else None
-        # Each condition split for `satisfied` (see condition_tests).
+        # Each condition split for the set and substring tests (see condition_tests).
         self._tests = condition_tests(self._conditions, searched)
         # An alternative runs only where a literal of its requirement occurs, so that
         # condition (one of its conditions) needs no test.
-        self._branch_tests = tuple(condition_tests([c for c in conditions if c != required], searched)
-                                   for conditions, required in zip(self._branch_conditions, self._branch_literals))
+        self._branch_tests = tuple(
+            condition_tests([c for c in conditions if c != required], searched)
+            for conditions, required
+            in zip(self._branch_conditions, self._branch_literals, strict=True))
         self._searched_for = searched
 
     def _chosen(self, ctx: MatchContext) -> list[int] | None:
