@@ -5,6 +5,7 @@ interleaved, so that the load of a shared machine affects both sides alike.
     python bench/run.py              # the standard run (a few minutes)
     python bench/run.py --quick      # smaller inputs, for a smoke test
     python bench/run.py --memory-mb 1024   # also the peak memory of a 1 GB JSONL batch
+    python bench/run.py --batch-mb 120     # --jobs 2 vs --jobs 1 on a larger batch
 
 The synthetic corpus is built from the sentences of corpora/labelled: "candidate"
 sentences contain at least one literal of the rule pack's prefilter, "neutral" ones
@@ -183,6 +184,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="small inputs and few repetitions")
     ap.add_argument("--memory-mb", type=int, default=60, help="size of the JSONL batch for peak memory")
+    ap.add_argument("--batch-mb", type=int, default=40,
+                    help="size of the JSONL batch for --jobs 2 vs --jobs 1 (each process pays a fixed "
+                         "start: imports, rules, jieba, compiling the patterns it needs)")
     args = ap.parse_args()
     from collectlint import Linter
 
@@ -202,7 +206,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         batch = Path(tmp) / "batch.jsonl"
         docs = build_corpus(candidates, neutral, 0.02, size // 10, seed=7)
-        write_jsonl(docs, batch, target_bytes=(5 if args.quick else 40) * 1_000_000)
+        write_jsonl(docs, batch, target_bytes=(5 if args.quick else args.batch_mb) * 1_000_000)
         speedup, t1, t2 = jobs_speedup(batch, 1 if args.quick else 3)
         mb = batch.stat().st_size / 1e6
         print(f"scan --jobs 2 vs --jobs 1 on {mb:.0f} MB JSONL: {speedup:.2f}x "
