@@ -142,8 +142,13 @@ def cold_start(reps: int) -> tuple[float, float, float]:
     ours = ("import collectlint; r = collectlint.scan_text('【某银行】尊敬的客户，您本期账单应还1280元，"
             "还款日为11月20日，请按时还款，如已还款请忽略。'); assert not r.findings")
     theirs = "import jieba; jieba.initialize()"
+    # Both sides start as installed by pip, which compiles the modules' bytecode: with
+    # PYTHONDONTWRITEBYTECODE set (as on some build machines), a source checkout would be
+    # compiled again at every start.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
     def run(code: str) -> float:
-        return time_it(lambda: subprocess.run([sys.executable, "-c", code], check=True,
+        return time_it(lambda: subprocess.run([sys.executable, "-c", code], check=True, env=env,
                                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
 
     run(ours), run(theirs)  # warm caches (ours: none needed; jieba: its cache file)
