@@ -10,7 +10,7 @@ the reference the fast mode is tested against and must agree with exactly.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -50,8 +50,7 @@ class LineIndex:
 
 
 def _literals_by_utterance(
-    document: Document, norm: NormalizedText, hits: list[tuple[int, str]],
-    heard: Callable[[str], bool],
+    document: Document, norm: NormalizedText, hits: list[tuple[int, str]], heard: Mapping[str, bool]
 ) -> dict[int, dict[str, list[int]]]:
     """Prefilter hits grouped by the utterance that wholly contains them, for the
     utterances whose speaker is `heard` (some rule is scoped to them)."""
@@ -60,18 +59,11 @@ def _literals_by_utterance(
         return grouped
     utterances = document.utterances
     starts = [u.start for u in utterances]
-    listens: dict[str, bool] = {}  # speaker → heard, for this document
     if norm.identity:
         for pos, literal in hits:
             i = bisect_right(starts, pos) - 1
-            if i < 0:
-                continue
-            u = utterances[i]
-            h = listens.get(u.speaker)
-            if h is None:
-                h = listens[u.speaker] = heard(u.speaker)
             # A hit that reaches past the end of its utterance (into a label or the next line) is none.
-            if h and pos + len(literal) <= u.end:
+            if i >= 0 and heard[utterances[i].speaker] and pos + len(literal) <= utterances[i].end:
                 grouped.setdefault(i, {}).setdefault(literal, []).append(pos)
         return grouped
     # The offset map inlined (NormalizedText.source_offset): a document has many hits.
@@ -79,17 +71,11 @@ def _literals_by_utterance(
     for pos, literal in hits:
         k = bisect_right(seg_norm, pos) - 1
         i = bisect_right(starts, seg_src[k] + (pos - seg_norm[k]) * seg_step[k]) - 1
-        if i < 0:
-            continue
-        u = utterances[i]
-        h = listens.get(u.speaker)
-        if h is None:
-            h = listens[u.speaker] = heard(u.speaker)
-        if not h:
+        if i < 0 or not heard[utterances[i].speaker]:
             continue
         last = pos + len(literal) - 1
         k = bisect_right(seg_norm, last) - 1
-        if seg_src[k] + (last - seg_norm[k]) * seg_step[k] < u.end:
+        if seg_src[k] + (last - seg_norm[k]) * seg_step[k] < utterances[i].end:
             grouped.setdefault(i, {}).setdefault(literal, []).append(pos)
     return grouped
 
@@ -200,11 +186,10 @@ def scan_document(
         norm, hits = prefilter.prepare(normalize(document.text))
         # A turn of a speaker no rule is scoped to (the borrower, in the shipped pack) is not
         # looked at: in a call that is about half the hits.
-        channel = document.channel
-        grouped = _literals_by_utterance(document, norm, hits,
-                                         lambda speaker: ruleset.listens_to(speaker, channel))
+        heard = ruleset.heard_on(document.channel)
+        grouped = _literals_by_utterance(document, norm, hits, heard)
         indexes = sorted(grouped) if not prefilter.ungated else [
-            i for i, u in enumerate(document.utterances) if ruleset.listens_to(u.speaker, channel)]
+            i for i, u in enumerate(document.utterances) if heard[u.speaker]]
         work: list[tuple[int, dict[str, list[int]] | None, list[int]]] = []
         for i in indexes:
             present = grouped.get(i, {})

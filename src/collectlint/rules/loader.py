@@ -7,7 +7,7 @@ load with one `path:line: rule ID: what is wrong` line per problem.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
@@ -83,6 +83,21 @@ class CompiledRule:
         return tuple(compile_pattern(p) for p in after.patterns) if after else ()
 
 
+class _Heard(dict[str, bool]):
+    """See RuleSet.heard_on."""
+
+    def __init__(self, rules: tuple[CompiledRule, ...], channel: str) -> None:
+        super().__init__()
+        self._rules, self._channel = rules, channel
+
+    def __missing__(self, speaker: str) -> bool:
+        heard = self[speaker] = any(
+            r.matcher is not None and speaker in r.spec.scope.speakers
+            and (r.spec.scope.channels is None or self._channel in r.spec.scope.channels)
+            for r in self._rules)
+        return heard
+
+
 @dataclass(frozen=True)
 class RuleSet:
     rules: tuple[CompiledRule, ...]
@@ -100,20 +115,17 @@ class RuleSet:
         return {}
 
     @cached_property
-    def _listened(self) -> dict[tuple[str, str], bool]:
-        """(speaker, channel) → whether a rule that reads words is scoped to them."""
+    def _heard(self) -> dict[str, _Heard]:
         return {}
 
-    def listens_to(self, speaker: str, channel: str) -> bool:
-        """Whether some rule that reads words takes what `speaker` says on `channel`: the
-        turns of one none does (the borrower, in the shipped pack) need not be looked at."""
-        listened = self._listened.get((speaker, channel))
-        if listened is None:
-            listened = self._listened[speaker, channel] = any(
-                r.matcher is not None and speaker in r.spec.scope.speakers
-                and (r.spec.scope.channels is None or channel in r.spec.scope.channels)
-                for r in self.rules)
-        return listened
+    def heard_on(self, channel: str) -> Mapping[str, bool]:
+        """speaker → whether some rule that reads words takes what they say on `channel`:
+        the turns of a speaker none does (the borrower, in the shipped pack) need not be
+        looked at. Filled as speakers occur."""
+        heard = self._heard.get(channel)
+        if heard is None:
+            heard = self._heard[channel] = _Heard(self.rules, channel)
+        return heard
 
     def in_scope(self, channel: str) -> Callable[[str, Iterable[int]], list[int]]:
         """For a document of `channel`: (speaker, rule indexes) → those of the rules whose
