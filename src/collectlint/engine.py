@@ -175,7 +175,6 @@ def scan_document(
 ) -> list[Match]:
     if not document.utterances:
         return []
-    budget = RegexBudget(REGEX_BUDGET_SECONDS if regex_budget is None else regex_budget)
     rules = ruleset.rules
     prefilter = ruleset.prefilter
     in_scope = ruleset.in_scope(document.channel)
@@ -184,6 +183,8 @@ def scan_document(
         work = [(i, None, in_scope(u.speaker, prefilter.text_rules)) for i, u in enumerate(document.utterances)]
     else:
         norm, hits = prefilter.prepare(normalize(document.text))
+        if not hits and not prefilter.ungated:  # most documents, when few sentences are candidates
+            return _in_order(contact_time_matches(document, ruleset, quiet_hours), rules)
         # A turn of a speaker no rule is scoped to (the borrower, in the shipped pack) is not
         # looked at: in a call that is about half the hits.
         heard = ruleset.heard_on(document.channel)
@@ -195,6 +196,7 @@ def scan_document(
             present = grouped.get(i, {})
             candidates = prefilter.candidates(present.keys())
             work.append((i, present, in_scope(document.utterances[i].speaker, candidates)))
+    budget = RegexBudget(REGEX_BUDGET_SECONDS if regex_budget is None else regex_budget)
     conversation = _Conversation(document, norm)
     matches: list[Match] = contact_time_matches(document, ruleset, quiet_hours)
 
@@ -230,6 +232,12 @@ def scan_document(
                 if not rule.exceptions.silences(ctx, hit):
                     start, end = norm.source_span(lo + hit.start, lo + hit.end)
                     matches.append(Match(r, start, end, i))
+    return _in_order(matches, rules)
+
+
+def _in_order(matches: list[Match], rules: tuple[CompiledRule, ...]) -> list[Match]:
+    """The document's matches as reported: repeated ones only from their count on, in
+    order of position."""
     matches = _repeated_only(matches, rules)
     matches.sort(key=lambda m: (m.start, m.end, rules[m.rule].id))
     return matches
