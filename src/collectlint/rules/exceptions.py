@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from collectlint.rules.matchers.base import CLAUSE_END, Hit, MatchContext, normalize_term
+from collectlint.rules.matchers.base import CLAUSE_END, AnyOf, Hit, MatchContext, normalize_term
 from collectlint.rules.matchers.regex import compile_pattern
 from collectlint.rules.schema import Exceptions
 from collectlint.text.tokenize import Token
@@ -44,6 +44,10 @@ class ExceptionChecker:
         self.reporting = tuple(normalize_term(r) for r in spec.reporting)
         self.phrases = tuple(normalize_term(p) for p in spec.phrases)
         self.patterns = tuple(compile_pattern(p) for p in spec.patterns)
+        # Whether any phrase (negator) occurs: one search of their alternation, compiled on
+        # first use (most rules never get a hit in a scan), in place of a test per phrase.
+        self._any_phrase = AnyOf(self.phrases)
+        self._any_negator = AnyOf(tuple(sorted(self.negators)))
 
     def silences(self, ctx: MatchContext, hit: Hit) -> bool:
         return (
@@ -72,7 +76,7 @@ class ExceptionChecker:
             return False
         s, e = ctx.sentence_bounds(hit.start, hit.end)
         sentence = ctx.text[s:e]
-        if any(p in sentence for p in self.phrases):
+        if self.phrases and self._any_phrase(sentence) is not None:
             return True
         return any(p.search(sentence, timeout=1.0) for p in self.patterns)
 
@@ -102,7 +106,7 @@ class ExceptionChecker:
         """Whether any negator occurs as text in the clause before the match or inside it:
         the tokens `_negated` looks at all lie there, so without one it cannot find any."""
         region = ctx.text[ctx.clause_start(hit.start):hit.end + self._longest]
-        return any(n in region for n in self.negators)
+        return bool(self.negators) and self._any_negator(region) is not None
 
     def _negator_at(self, ctx: MatchContext, token: Token) -> bool:
         """A negator starts at this token. jieba sometimes glues a negator's end to the next

@@ -236,7 +236,7 @@ _Tests = tuple[tuple[frozenset[str], "tuple[str, ...] | Callable[[str], object]"
 _ALTERNATION_FROM = 4  # literals; fewer are faster as substring tests
 
 
-class _AnyOf:
+class AnyOf:
     """The `search` of the alternation of some literals, compiled on first use: a big
     pattern has hundreds of conditions, and a scan tests only those of the alternatives
     whose trigger occurs (compiling them all was most of the first pass of a batch)."""
@@ -262,7 +262,7 @@ def condition_tests(conditions: Iterable[frozenset[str]], searched: frozenset[st
     for group in conditions:
         others = tuple(sorted(group - searched, key=lambda lit: (-len(lit), lit)))
         if len(others) >= _ALTERNATION_FROM:
-            tests.append((group & searched, _AnyOf(others)))
+            tests.append((group & searched, AnyOf(others)))
         else:
             tests.append((group & searched, others))
     return tuple(tests)
