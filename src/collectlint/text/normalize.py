@@ -233,13 +233,12 @@ def _separator_map(folded: str) -> tuple[tuple[int, ...], ...]:
     """The map of `folded` with separator runs between Han characters cut out (spaces in
     ASR output, 坐-牢): each cut starts a new linear segment."""
     norm, src = [0], [0]
-    kept = prev = 0
+    removed = 0
     for m in _SEPARATOR_RUN.finditer(folded):
         start, end = m.span()
-        kept += start - prev
-        norm.append(kept)
+        norm.append(start - removed)
         src.append(end)
-        prev = end
+        removed += end - start
     return tuple(norm), tuple(src), (1,) * len(norm), ()
 
 
