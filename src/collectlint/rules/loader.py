@@ -86,15 +86,14 @@ class CompiledRule:
 class _Heard(dict[str, bool]):
     """See RuleSet.heard_on."""
 
-    def __init__(self, rules: tuple[CompiledRule, ...], channel: str) -> None:
+    def __init__(self, ruleset: RuleSet, channel: str) -> None:
         super().__init__()
-        self._rules, self._channel = rules, channel
+        self._ruleset, self._channel = ruleset, channel
 
     def __missing__(self, speaker: str) -> bool:
+        rules = self._ruleset.rules
         heard = self[speaker] = any(
-            r.matcher is not None and speaker in r.spec.scope.speakers
-            and (r.spec.scope.channels is None or self._channel in r.spec.scope.channels)
-            for r in self._rules)
+            rules[r].matcher is not None for r in self._ruleset.scope(speaker, self._channel))
         return heard
 
 
@@ -124,21 +123,24 @@ class RuleSet:
         looked at. Filled as speakers occur."""
         heard = self._heard.get(channel)
         if heard is None:
-            heard = self._heard[channel] = _Heard(self.rules, channel)
+            heard = self._heard[channel] = _Heard(self, channel)
         return heard
+
+    def scope(self, speaker: str, channel: str) -> frozenset[int]:
+        """Indexes of the rules whose scope takes `speaker` on `channel`."""
+        allowed = self._scopes.get((speaker, channel))
+        if allowed is None:
+            allowed = self._scopes[speaker, channel] = frozenset(
+                r for r, rule in enumerate(self.rules) if speaker in rule.spec.scope.speakers
+                and (rule.spec.scope.channels is None or channel in rule.spec.scope.channels))
+        return allowed
 
     def in_scope(self, channel: str) -> Callable[[str, Iterable[int]], list[int]]:
         """For a document of `channel`: (speaker, rule indexes) → those of the rules whose
         scope takes that speaker and channel, in rule order."""
-        scopes = self._scopes
 
         def select(speaker: str, indexes: Iterable[int]) -> list[int]:
-            allowed = scopes.get((speaker, channel))
-            if allowed is None:
-                allowed = scopes[speaker, channel] = frozenset(
-                    r for r, rule in enumerate(self.rules) if speaker in rule.spec.scope.speakers
-                    and (rule.spec.scope.channels is None or channel in rule.spec.scope.channels))
-            return sorted(allowed.intersection(indexes))
+            return sorted(self.scope(speaker, channel).intersection(indexes))
 
         return select
 

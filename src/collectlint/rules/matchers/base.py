@@ -238,8 +238,9 @@ _ALTERNATION_FROM = 4  # literals; fewer are faster as substring tests
 
 class AnyOf:
     """The `search` of the alternation of some literals, compiled on first use: a big
-    pattern has hundreds of conditions, and a scan tests only those of the alternatives
-    whose trigger occurs (compiling them all was most of the first pass of a batch)."""
+    pattern has hundreds of conditions (and a rule's exceptions dozens of phrases), and a
+    scan tests only a few of them (compiling them all was most of the first pass of a
+    batch)."""
 
     __slots__ = ("_literals", "_search")
 
@@ -290,23 +291,7 @@ def runnable_alternatives(by_literal: dict[str, list[int]], tests: tuple[_Tests,
     chosen here (one of its literals occurs), except those that require nothing."""
     for literal in found & by_literal.keys():  # C-level; the left side is the small one
         chosen.update(by_literal[literal])
-    runnable = []
-    for i in sorted(chosen):  # `satisfied`, inlined: this loop runs for every candidate rule
-        for searched, others in tests[i]:
-            if searched and not searched.isdisjoint(found):
-                continue
-            if callable(others):
-                if others(text) is None:
-                    break
-                continue
-            for literal in others:
-                if literal in text:
-                    break
-            else:
-                break
-        else:
-            runnable.append(i)
-    return runnable
+    return [i for i in sorted(chosen) if satisfied(tests[i], found, text)]
 
 
 def satisfied(tests: _Tests, found: Iterable[str], text: str) -> bool:
