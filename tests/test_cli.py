@@ -157,21 +157,21 @@ def test_test_rules_fails_on_a_trigger_found_in_nearly_every_sentence(capsys, tm
     (tmp_path / "r.yaml").write_text("""
 rules:
   - id: XX001
-    name: get-lost
-    category: insult
+    name: you
+    category: intimidation
     severity: warning
     kind: keywords
-    terms: [滚, 滚蛋]
+    terms: [你, 您]
     message: m
     legal_basis: [{law: l}]
     responses: [keep-calm]
-    examples: {match: [滚, 你滚, 滚蛋], no_match: [你好, 请还款, 谢谢]}
+    examples: {match: [你还钱, 您请还款, 你在吗], no_match: [你好, 您好, 谢谢]}
 """, encoding="utf-8")
     (tmp_path / "responses.yaml").write_text(
         (builtin_rules_dir() / "responses.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     code, out, err = run(capsys, "test-rules", str(tmp_path))
     assert code == 1 and " 0 failed; 1 rules with weak triggers" in out
-    assert err.strip().endswith("rule XX001: weak trigger literals 滚 (the prefilter's most selective literal group)")
+    assert err.strip().endswith("rule XX001: weak trigger literals 你, 您 (the prefilter's most selective literal group)")
 
 
 def test_version_and_module_entry_point():

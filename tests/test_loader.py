@@ -318,3 +318,38 @@ rules:
     for text in ("再不还就打断你得腿", "再不还就打断你的腿"):
         assert [f.rule_id for f in fast.scan(text).findings] == ["XX002"]
         assert fast.scan(text).findings == exhaustive.scan(text).findings
+
+
+def test_the_literal_frequency_table_is_well_formed():
+    """Written by bench/literal_frequency.py: shares of sentences; every single character
+    of the pack, and longer literals above the share assumed for one the table does not
+    list (the others are left out)."""
+    from collectlint.rules.literals import FREQUENCY_FILE, UNMEASURED, UNMEASURED_LONGER, _load_frequencies
+
+    table = _load_frequencies()
+    assert FREQUENCY_FILE.is_file() and len(table) > 500
+    assert sum(len(literal) == 1 for literal in table) > 100
+    for literal, share in table.items():
+        assert 0 <= share <= 1, literal
+        assert len(literal) == 1 or share > UNMEASURED.get(len(literal), UNMEASURED_LONGER), literal
+
+
+def test_triggers_avoid_the_common_words_of_collection_speech():
+    """我们 and 电话 are two characters long, like 拘留, yet in most collection calls."""
+    from collectlint.rules.literals import required_literals, selectivity, share_of
+
+    assert share_of("我们") > 0.1 and share_of("电话") > share_of("拘留")
+    assert selectivity(frozenset({"拘留"})) > selectivity(frozenset({"我们"}))
+    assert selectivity(frozenset({"我们"})) > selectivity(frozenset({"你"}))
+    # A literal the table lacks is taken as rare as its length suggests.
+    assert share_of("爆你通讯录") == share_of("某个从未见过的词")
+    from collectlint.rules.literals import parse_pattern
+
+    assert required_literals(parse_pattern("我们.{0,4}拘留")) == frozenset({"拘留"})
+
+
+def test_without_the_table_literals_are_judged_by_length(monkeypatch, tmp_path):
+    from collectlint.rules import literals
+
+    monkeypatch.setattr(literals, "FREQUENCY_FILE", tmp_path / "missing.tsv")
+    assert literals._load_frequencies() == {}

@@ -40,8 +40,9 @@ def test_responses_cover_every_guide_section():
 
 
 def test_trigger_literals_are_selective():
-    """A rule is looked at only where its trigger occurs; a one-character trigger or a
-    speaker label would make nearly every sentence a candidate."""
+    """A rule is looked at only where its trigger occurs; a trigger as common as 我们, an
+    unknown single character or a speaker label would make nearly every sentence a
+    candidate."""
     assert weak_triggers(RULESET) == []
 
 

@@ -35,7 +35,8 @@ _RULE_FILES = (".yaml", ".yml", ".txt")
 def _code_digest() -> bytes:
     """collectlint's source and the interpreter: what turns rule files into a RuleSet."""
     digest = hashlib.sha256(sys.version.encode())
-    for path in sorted(_PACKAGE.rglob("*.py")):
+    # Python files, and the literal frequency table the derivation reads.
+    for path in sorted([*_PACKAGE.rglob("*.py"), *_PACKAGE.rglob("*.tsv")]):
         digest.update(path.relative_to(_PACKAGE).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.digest()

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from collectlint.engine import scan_document
 from collectlint.io.readers import DocumentReader
 from collectlint.io.transcript import DEFAULT_SPEAKER_LABELS
+from collectlint.rules.literals import measured, share_of
 from collectlint.rules.loader import CompiledRule, RuleSet
 from collectlint.rules.schema import Example, ExampleRecord
 from collectlint.text.tokenize import Tokenizer
@@ -64,15 +65,27 @@ def run_examples(ruleset: RuleSet, tokenizer: Tokenizer) -> tuple[int, list[Exam
     return count, failures
 
 
+# A trigger literal in more than this share of collector sentences makes its rule a
+# candidate far too often (我们 is in three sentences of ten, 你 in more).
+WEAK_SHARE = 0.15
+
+
+def weak(literal: str) -> bool:
+    """A speaker label, a literal that common, or a single character the frequency table
+    does not know (the table measures every single character of the shipped pack)."""
+    return (literal in DEFAULT_SPEAKER_LABELS or share_of(literal) >= WEAK_SHARE
+            or (len(literal) < 2 and not measured(literal)))
+
+
 def weak_triggers(ruleset: RuleSet) -> list[str]:
-    """One line per rule whose prefilter trigger has a one-character literal or a speaker
-    label: such a rule is a candidate in nearly every sentence (or every turn), which
-    slows every scan. The cure is a more specific literal group or a `literals:` list."""
+    """One line per rule whose prefilter trigger has a weak literal: such a rule is a
+    candidate in a large share of sentences (or every turn), which slows every scan. The
+    cure is a more specific literal group or a `literals:` list."""
     problems = []
     for index, trigger in sorted(ruleset.prefilter.triggers.items()):
-        weak = sorted(t for t in trigger if len(t) < 2 or t in DEFAULT_SPEAKER_LABELS)
-        if weak:
+        weak_ones = sorted(t for t in trigger if weak(t))
+        if weak_ones:
             rule = ruleset.rules[index]
             problems.append(f"{rule.path}:{rule.line}: rule {rule.id}: weak trigger literals "
-                            f"{', '.join(weak)} (the prefilter's most selective literal group)")
+                            f"{', '.join(weak_ones)} (the prefilter's most selective literal group)")
     return problems
