@@ -34,10 +34,9 @@ def pack_literals(linter) -> list[str]:
             continue
         for group in matcher.literals:
             literals |= group
-        for group in (*getattr(matcher, "_conditions", ()),
-                      *(g for conditions in getattr(matcher, "_branch_conditions", ()) for g in conditions),
-                      *(g for g in getattr(matcher, "_branch_literals", ()) if g)):
-            literals |= group
+        condition_literals = getattr(matcher, "condition_literals", None)  # regex rules
+        if condition_literals is not None:
+            literals |= condition_literals()
     return sorted(lit for lit in literals if "\t" not in lit and "\n" not in lit)
 
 

@@ -324,9 +324,15 @@ def test_the_literal_frequency_table_is_well_formed():
     """Written by bench/literal_frequency.py: shares of sentences; every single character
     of the pack, and longer literals above the share assumed for one the table does not
     list (the others are left out)."""
-    from collectlint.rules.literals import FREQUENCY_FILE, UNMEASURED, UNMEASURED_LONGER, _load_frequencies
+    from collectlint.rules.literals import (
+        FREQUENCY_FILE,
+        UNMEASURED,
+        UNMEASURED_LONGER,
+        parse_frequencies,
+        read_frequency_file,
+    )
 
-    table = _load_frequencies()
+    table = parse_frequencies(read_frequency_file())
     assert FREQUENCY_FILE.is_file() and len(table) > 500
     assert sum(len(literal) == 1 for literal in table) > 100
     for literal, share in table.items():
@@ -352,4 +358,4 @@ def test_without_the_table_literals_are_judged_by_length(monkeypatch, tmp_path):
     from collectlint.rules import literals
 
     monkeypatch.setattr(literals, "FREQUENCY_FILE", tmp_path / "missing.tsv")
-    assert literals._load_frequencies() == {}
+    assert literals.parse_frequencies(literals.read_frequency_file()) == {}

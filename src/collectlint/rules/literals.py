@@ -98,7 +98,7 @@ def required_conditions(parsed: Any) -> Conditions:
 # How often the literals of the shipped pack occur in collection speech: the share of the
 # collector sentences of the labelled dev corpus that contain each one, as written by
 # bench/literal_frequency.py. Length alone misjudges the common words of the trade
-# (我们, 电话, 公司, 还款 are as frequent as most single characters), and a rule whose
+# (我们, 电话, 公司, 还款 are more frequent than many single characters), and a rule whose
 # trigger is one of them is a candidate in a large share of sentences.
 FREQUENCY_FILE = Path(__file__).with_name("literal_frequency.tsv")
 # The least share assumed for a literal, by length: also the share of one the table does
@@ -108,20 +108,25 @@ UNMEASURED = {1: 0.02, 2: 0.002, 3: 0.0005}
 UNMEASURED_LONGER = 0.0002
 
 
-def _load_frequencies() -> dict[str, float]:
+def read_frequency_file() -> bytes:
     try:
-        lines = FREQUENCY_FILE.read_text(encoding="utf-8").splitlines()
+        return FREQUENCY_FILE.read_bytes()
     except OSError:  # a checkout without the table: selectivity by length alone
-        return {}
+        return b""
+
+
+def parse_frequencies(data: bytes) -> dict[str, float]:
     table = {}
-    for line in lines:
+    for line in data.decode("utf-8").splitlines():
         literal, _, share = line.rpartition("\t")
         if literal and not line.startswith("#"):
             table[literal] = float(share)
     return table
 
 
-_FREQUENCY = _load_frequencies()
+# Read once: the pattern facts' cache is named by these bytes too.
+_FREQUENCY_DATA = read_frequency_file()
+_FREQUENCY = parse_frequencies(_FREQUENCY_DATA)
 
 
 def measured(literal: str) -> bool:
@@ -230,7 +235,7 @@ class PatternFacts:
     def __init__(self, directory: Path) -> None:
         self.path = directory / self.FILE
         # Entries are valid for this derivation code and this Python's regex parser only.
-        source = Path(__file__).read_bytes() + sys.version.encode() + _frequency_bytes()
+        source = Path(__file__).read_bytes() + sys.version.encode() + _FREQUENCY_DATA
         self.version = hashlib.sha256(source).hexdigest()[:16]
         self._facts: dict[str, list[Any]] | None = None
         self._changed = False
@@ -274,14 +279,6 @@ class PatternFacts:
         data = json.dumps({"version": self.version, "patterns": self._facts}, ensure_ascii=False)
         if write_atomically(self.path, data.encode("utf-8")):
             self._changed = False
-
-
-def _frequency_bytes() -> bytes:
-    """The table the derivation's choices depend on (empty when it is missing)."""
-    try:
-        return FREQUENCY_FILE.read_bytes()
-    except OSError:
-        return b""
 
 
 def _conditions(stored: list[list[str]]) -> Conditions:

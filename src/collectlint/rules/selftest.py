@@ -65,7 +65,7 @@ def run_examples(ruleset: RuleSet, tokenizer: Tokenizer) -> tuple[int, list[Exam
     return count, failures
 
 
-# A trigger literal in more than this share of collector sentences makes its rule a
+# A trigger literal in this share of collector sentences or more makes its rule a
 # candidate far too often (我们 is in three sentences of ten, 你 in more).
 WEAK_SHARE = 0.15
 

@@ -123,6 +123,15 @@ class RegexMatcher:
         del self.__dict__["_packed"]
         return self.__dict__[name]
 
+    def condition_literals(self) -> frozenset[str]:
+        """Every literal of the pattern's conditions and of its alternatives' (conditions
+        and the requirement each is chosen by)."""
+        literals: set[str] = set()
+        for conditions in (self._conditions, *self._branch_conditions):
+            literals.update(*conditions)
+        literals.update(*(required for required in self._branch_literals if required))
+        return frozenset(literals)
+
     def _prepare_for(self, searched: frozenset[str]) -> None:
         """What depends on the prefilter's literals, worked out once per prefilter."""
         # Literals the prefilter did not search for (a rule with its own `literals:`
