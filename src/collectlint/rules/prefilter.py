@@ -27,6 +27,12 @@ if TYPE_CHECKING:
     from collectlint.text.variants import VariantTable
 
 
+def _most_selective(groups: tuple[frozenset[str], ...]) -> frozenset[str]:
+    """A regex rule has one group (what its pattern requires), so nothing to rank: ranking
+    sums the shares of thousands of literals, at every start of a process."""
+    return groups[0] if len(groups) == 1 else max(groups, key=selectivity)
+
+
 class Prefilter:
     def __init__(self, rules: Sequence[CompiledRule], variants: VariantTable | None = None) -> None:
         self.rules = tuple(rules)
@@ -34,7 +40,7 @@ class Prefilter:
         self.text_rules = tuple(i for i, r in enumerate(self.rules) if r.matcher is not None)
         self.ungated = tuple(i for i in self.text_rules if not self.rules[i].matcher.literals)  # type: ignore[union-attr]
         self.triggers: dict[int, frozenset[str]] = {
-            i: max(self.rules[i].matcher.literals, key=selectivity)  # type: ignore[union-attr]
+            i: _most_selective(self.rules[i].matcher.literals)  # type: ignore[union-attr]
             for i in self.text_rules if self.rules[i].matcher.literals  # type: ignore[union-attr]
         }
         self._rules_by_literal: dict[str, set[int]] = {}
