@@ -41,7 +41,8 @@ def test_expansions_map_to_their_one_source_character():
     assert n.normalized_offset(1) == 3
 
 
-_evasive = st.lists(st.sampled_from(list("坐牢爆通讯录公安還錢讓 -*.ＡＢａｂ１，。！…①⾞\u3000\u200b㈱\r\nAXZ：？；（）")),
+_evasive = st.lists(st.sampled_from(list("坐牢爆通讯录公安還錢讓 -*.ＡＢａｂ１，。！…①⾞\u3000\u200b㈱\r\nAXZ：？；（）")
+                                  + ["\u200d", "\u00ad", "\ufeff", "\x00", "\x0b", "\x85", "e\u0301"]),
                     max_size=30).map("".join)
 
 
@@ -61,6 +62,23 @@ def test_fast_path_equals_the_character_walk(source):
     assert fast.text == slow.text
     assert [fast.source_offset(i) for i in range(len(fast.text))] == [
         slow.source_offset(i) for i in range(len(slow.text))]
+    assert [fast.source_end(i) for i in range(len(fast.text))] == [
+        slow.source_end(i) for i in range(len(slow.text))]
+    assert [fast.normalized_offset(i) for i in range(len(source) + 1)] == [
+        slow.normalized_offset(i) for i in range(len(source) + 1)]
+
+
+def test_invisible_and_control_characters_take_the_fast_path(monkeypatch):
+    import collectlint.text.normalize as module
+
+    def no_walk(source):
+        raise AssertionError("character walk")
+
+    monkeypatch.setattr(module, "_normalize_slowly", no_walk)
+    n = normalize("\u200d坐 -\u200b 牢\x0b，还\r\n钱👨\u200d👩")
+    assert n.text == "坐牢,还\r\n钱👨👩"
+    assert n.source_span(0, 2) == (1, 7)
+    assert n.source_span(2, 3) == (8, 9)
 
 
 def test_traditional_characters_become_simplified_in_place():

@@ -105,9 +105,14 @@ def fold_fast(source: str) -> str:
     return folded
 
 
-# After the table: characters only the character walk handles (Python's `re` is faster
-# than `regex` at these simple classes and fixed-width look-arounds).
-_NEEDS_SLOW_PATH = re.compile(rf"[{''.join(_INVISIBLE)}\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# After the table: characters only the character walk handles, lone surrogates (Python's
+# `re` is faster than `regex` at these simple classes and fixed-width look-arounds).
+_NEEDS_SLOW_PATH = re.compile("[\ud800-\udfff]")
+# Characters the character walk drops: invisible ones and control characters other than
+# line breaks and tabs. The fast path cuts them out like separators; emoji sequences
+# (👨‍👩‍👧) and pasted text carry zero-width joiners, and one should not send a long
+# transcript down the character walk.
+_DROPPED = re.compile(rf"[{''.join(sorted(_INVISIBLE))}\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]+")
 # A run of separators between two Han characters. Written to start with the separator
 # class, the Han character before it checked by a look-behind after the first separator:
 # `re` then skips ahead to the next separator in C instead of trying every position
@@ -220,26 +225,57 @@ class NormalizedText:
 
 def normalize(source: str) -> NormalizedText:
     folded = fold_fast(source)
-    probe = folded.replace("…", "") if "…" in folded else folded
-    if not unicodedata.is_normalized("NFKC", probe) or _NEEDS_SLOW_PATH.search(folded):
+    if _NEEDS_SLOW_PATH.search(folded):
         return _normalize_slowly(source)
-    text = _SEPARATOR_RUN.sub("", folded)
+    kept = _DROPPED.sub("", folded) if _DROPPED.search(folded) else folded
+    probe = kept.replace("…", "") if "…" in kept else kept
+    if not unicodedata.is_normalized("NFKC", probe):
+        return _normalize_slowly(source)
+    text = _SEPARATOR_RUN.sub("", kept)
     if len(text) == len(folded):
         return NormalizedText(folded)
-    return NormalizedText.deferred(text, lambda: _separator_map(folded))
+    return NormalizedText.deferred(text, lambda: _cut_map(folded, kept))
 
 
-def _separator_map(folded: str) -> tuple[tuple[int, ...], ...]:
-    """The map of `folded` with separator runs between Han characters cut out (spaces in
-    ASR output, 坐-牢): each cut starts a new linear segment."""
+def _cut_map(folded: str, kept: str) -> tuple[tuple[int, ...], ...]:
+    """The map of `folded` with dropped characters and separator runs between Han
+    characters (spaces in ASR output, 坐-牢) cut out: each cut starts a new linear segment."""
     norm, src = [0], [0]
     removed = 0
-    for m in _SEPARATOR_RUN.finditer(folded):
-        start, end = m.span()
-        norm.append(start - removed)
-        src.append(end)
+    for start, end in _cuts(folded, kept):
+        if start == 0:
+            src[0] = end
+        else:
+            norm.append(start - removed)
+            src.append(end)
         removed += end - start
     return tuple(norm), tuple(src), (1,) * len(norm), ()
+
+
+def _cuts(folded: str, kept: str) -> list[tuple[int, int]]:
+    """The spans of `folded` that normalization cuts, in order, adjacent ones joined.
+    Separator runs are found in `kept` (dropped characters already gone, as the character
+    walk sees the text) and carried back to offsets of `folded`."""
+    if kept is folded:
+        return [m.span() for m in _SEPARATOR_RUN.finditer(folded)]
+    dropped = [m.span() for m in _DROPPED.finditer(folded)]
+    # kept offset → folded offset: add the length of the dropped runs before it.
+    kept_at, shift = [], [0]
+    for start, end in dropped:
+        kept_at.append(start - shift[-1])
+        shift.append(shift[-1] + end - start)
+
+    def in_folded(i: int) -> int:
+        return i + shift[bisect_right(kept_at, i)]
+
+    separators = [(in_folded(m.start()), in_folded(m.end() - 1) + 1) for m in _SEPARATOR_RUN.finditer(kept)]
+    cuts: list[tuple[int, int]] = []
+    for start, end in sorted(dropped + separators):
+        if cuts and start <= cuts[-1][1]:
+            cuts[-1] = (cuts[-1][0], max(end, cuts[-1][1]))
+        else:
+            cuts.append((start, end))
+    return cuts
 
 
 def _fold(ch: str) -> str:
