@@ -75,48 +75,58 @@ _FAST_TABLE.update(_TRADITIONAL)
 # character walk does, and replacements can be applied in any order.
 _FAST_TABLE = {c: out.translate(_FAST_TABLE) for c, out in _FAST_TABLE.items()}
 
+# Characters the character walk drops: invisible ones and control characters other than
+# line breaks and tabs. The fast path cuts them out like separators; emoji sequences
+# (👨‍👩‍👧) and pasted text carry zero-width joiners, and one should not send a long
+# transcript down the character walk.
+_DROPPED_CHARS = "".join(sorted(_INVISIBLE)) + "".join(
+    chr(c) for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)])
+_DROPPED = re.compile(f"[{re.escape(_DROPPED_CHARS)}]+")
+
 # The fold of the fast path is `source.translate(_FAST_TABLE)`, computed faster: the
 # translation looks up every character in a dict (~90 ns a character), yet in nearly all
 # text the only characters it changes are a few full-width punctuation marks, replaced
 # with C-level `str.replace`, and a handful of others (ASCII capitals, the odd traditional
 # character), which one pass of an Aho–Corasick automaton over the table's single
 # characters finds. Table outputs are never table inputs, so the order of replacements
-# does not matter.
+# does not matter. The same pass tells whether the text holds characters to drop.
 _COMMON_FULL_WIDTH = tuple((ch, _FAST_TABLE[ord(ch)]) for ch in "，：？！；（）")
 _OTHERS = sorted(chr(c) for c in _FAST_TABLE if chr(c) not in dict(_COMMON_FULL_WIDTH))
-_OTHERS_FINDER = ahocorasick_rs.AhoCorasick(_OTHERS, store_patterns=False,
-                                         implementation=ahocorasick_rs.Implementation.DFA)
+_FINDER = ahocorasick_rs.AhoCorasick(_OTHERS + list(_DROPPED_CHARS), store_patterns=False,
+                                    implementation=ahocorasick_rs.Implementation.DFA)
 
 
 def fold_fast(source: str) -> str:
     """Exactly `source.translate(_FAST_TABLE)`."""
+    return _fold_and_look(source)[0]
+
+
+def _fold_and_look(source: str) -> tuple[str, bool | None]:
+    """`source.translate(_FAST_TABLE)`, and whether it holds characters to drop (None:
+    it holds lone surrogates, which only the character walk handles)."""
     try:
-        others = _OTHERS_FINDER.find_matches_as_indexes(source)
+        found = _FINDER.find_matches_as_indexes(source)
     except UnicodeEncodeError:  # lone surrogates, which the automaton cannot take
-        return source.translate(_FAST_TABLE)
-    if len(others) > 64:
-        return source.translate(_FAST_TABLE)
+        return source.translate(_FAST_TABLE), None
+    n = len(_OTHERS)
+    others = {i for i, _, _ in found if i < n}
+    has_dropped = any(i >= n for i, _, _ in found)
+    if len(found) > 64:
+        return source.translate(_FAST_TABLE), has_dropped
     folded = source
     for ch, replacement in _COMMON_FULL_WIDTH:
         if ch in folded:
             folded = folded.replace(ch, replacement)
-    for ch in {_OTHERS[i] for i, _, _ in others}:
-        folded = folded.replace(ch, _FAST_TABLE[ord(ch)])
-    return folded
+    for i in others:
+        folded = folded.replace(_OTHERS[i], _FAST_TABLE[ord(_OTHERS[i])])
+    return folded, has_dropped
 
 
-# After the table: characters only the character walk handles, lone surrogates (Python's
-# `re` is faster than `regex` at these simple classes and fixed-width look-arounds).
-_NEEDS_SLOW_PATH = re.compile("[\ud800-\udfff]")
-# Characters the character walk drops: invisible ones and control characters other than
-# line breaks and tabs. The fast path cuts them out like separators; emoji sequences
-# (👨‍👩‍👧) and pasted text carry zero-width joiners, and one should not send a long
-# transcript down the character walk.
-_DROPPED = re.compile(rf"[{''.join(sorted(_INVISIBLE))}\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]+")
 # A run of separators between two Han characters. Written to start with the separator
 # class, the Han character before it checked by a look-behind after the first separator:
 # `re` then skips ahead to the next separator in C instead of trying every position
-# (2.5x faster than `(?<=Han)[…]+(?=Han)` on Chinese text, with the same matches).
+# (2.5x faster than `(?<=Han)[…]+(?=Han)` on Chinese text, with the same matches;
+# Python's `re` is faster than `regex` at these simple classes and fixed-width look-arounds).
 _SEP = f"[{_SEPARATOR_CLASS}\u3000 ]"
 _SEPARATOR_RUN = re.compile(rf"{_SEP}(?<=[{_HAN}]{_SEP}){_SEP}*(?=[{_HAN}])")
 
@@ -224,10 +234,10 @@ class NormalizedText:
 
 
 def normalize(source: str) -> NormalizedText:
-    folded = fold_fast(source)
-    if _NEEDS_SLOW_PATH.search(folded):
+    folded, has_dropped = _fold_and_look(source)
+    if has_dropped is None:
         return _normalize_slowly(source)
-    kept = _DROPPED.sub("", folded) if _DROPPED.search(folded) else folded
+    kept = _DROPPED.sub("", folded) if has_dropped else folded
     probe = kept.replace("…", "") if "…" in kept else kept
     if not unicodedata.is_normalized("NFKC", probe):
         return _normalize_slowly(source)
