@@ -12,6 +12,7 @@ whatever the number of rules, which a loop of `str.find` per term cannot match.
 from __future__ import annotations
 
 from collections.abc import Iterable, KeysView, Sequence
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import ahocorasick_rs
@@ -109,6 +110,7 @@ class Prefilter:
         one alternative) to have a member in the utterance, which is a few set and
         substring tests; this spares most regex rules any further work."""
         selected: list[tuple[int, list[int] | None]] = []
+        others = _OthersFound(self, text)
         for r in candidates:
             selection = self._selections.get(r, _UNKNOWN)
             if selection is _UNKNOWN:
@@ -118,7 +120,7 @@ class Prefilter:
                 continue
             by_literal, tests, choose = selection
             if choose is not None:
-                runnable = choose(found, text)
+                runnable = choose(found, text, others)
                 if runnable:
                     selected.append((r, runnable))
                 continue
@@ -131,8 +133,48 @@ class Prefilter:
                 selected.append((r, runnable))
         return selected
 
+    @cached_property
+    def _others(self) -> tuple[ahocorasick_rs.AhoCorasick, list[str]] | None:
+        """One automaton for the literals that choose alternatives of a pattern but are
+        not searched for in the document pass (they are common: 他, 你们, 电话). A
+        candidate utterance is searched for them once, for all its candidate rules,
+        instead of once by each rule's own small automaton (~5 us a search of a short
+        text, ~18,000 searches per 1 M characters at 10 % candidate sentences). Built on
+        first need: it unpacks every rule's alternatives (~0.1 s with the build)."""
+        literals: set[str] = set()
+        for i in self.text_rules:
+            unsearched = getattr(self.rules[i].matcher, "unsearched_literals", None)
+            if unsearched is not None:
+                literals.update(unsearched(self.literals))
+        if not literals:
+            return None
+        ordered = sorted(literals)
+        return ahocorasick_rs.AhoCorasick(
+            ordered, store_patterns=False, implementation=ahocorasick_rs.Implementation.ContiguousNFA), ordered
+
     def _selection(self, r: int) -> Selection | None:
         """Worked out on a rule's first candidacy: a pack's rules unpack their facts only
         when a document needs them."""
         selection = getattr(self.rules[r].matcher, "selection", None)
         return selection(self.literals) if selection is not None else None
+
+
+class _OthersFound:
+    """The unsearched literals that occur in one utterance's text, found on first call."""
+
+    __slots__ = ("_prefilter", "_text", "_found")
+
+    def __init__(self, prefilter: Prefilter, text: str) -> None:
+        self._prefilter, self._text = prefilter, text
+        self._found: set[str] | None = None
+
+    def __call__(self) -> set[str]:
+        if self._found is None:
+            others = self._prefilter._others
+            if others is None:
+                self._found = set()
+            else:
+                finder, literals = others
+                self._found = {literals[i] for i, _, _ in
+                               finder.find_matches_as_indexes(self._text, overlapping=True)}
+        return self._found

@@ -69,6 +69,7 @@ class RegexMatcher:
         self._branch_conditions = tuple(conds for _, _, conds in branches) if branches else ()
         self._unsearched: tuple[list[int], ...] = ()  # see _chosen
         self._unsearched_finder: ahocorasick_rs.AhoCorasick | None = None
+        self._unsearched_set: frozenset[str] = frozenset()
         self._searched_for: frozenset[str] | None = None
         self._compiled: dict[int, regex.Pattern[str]] = {}  # alternatives, on first use
 
@@ -99,7 +100,7 @@ class RegexMatcher:
     # unpickles a few rules' worth, not the whole pack's.
     _PACKED = ("_branches", "_branch_literals", "_branch_conditions", "_conditions")
     # Built while scanning; never pickled.
-    _SCAN_STATE = ("_compiled", "_unsearched", "_unsearched_finder", "_searched_for", "_tests",
+    _SCAN_STATE = ("_compiled", "_unsearched", "_unsearched_finder", "_unsearched_set", "_searched_for", "_tests",
                    "_branch_tests", "pattern", "_always", "_branches_by_literal")
 
     def __getstate__(self) -> dict[str, object]:
@@ -113,6 +114,7 @@ class RegexMatcher:
         self.__dict__.update(state)
         self._compiled = {}
         self._unsearched, self._unsearched_finder, self._searched_for = (), None, None
+        self._unsearched_set: frozenset[str] = frozenset()
 
     def __getattr__(self, name: str) -> object:
         """Called only for an attribute not set: a packed one, after unpickling."""
@@ -136,10 +138,11 @@ class RegexMatcher:
         """What depends on the prefilter's literals, worked out once per prefilter."""
         # Literals the prefilter did not search for (a rule with its own `literals:`
         # list) are searched here, in one pass of a small automaton.
-        unsearched = sorted(lit for lit in self._branches_by_literal if lit not in searched)
+        unsearched = sorted(self.unsearched_literals(searched))
         self._unsearched = tuple(self._branches_by_literal[lit] for lit in unsearched)
         self._unsearched_finder = ahocorasick_rs.AhoCorasick(
             unsearched, implementation=ahocorasick_rs.Implementation.ContiguousNFA) if unsearched else None
+        self._unsearched_set = frozenset(unsearched)
         # Each condition split for the set and substring tests (see condition_tests).
         self._tests = condition_tests(self._conditions, searched)
         # An alternative runs only where a literal of its requirement occurs, so that
@@ -159,14 +162,26 @@ class RegexMatcher:
         runnable = self._runnable(ctx.found_literals, ctx.text)
         return None if len(runnable) == len(self._branches) else runnable
 
-    def _runnable(self, found: KeysView[str], text: str) -> list[int]:
+    def unsearched_literals(self, searched: frozenset[str]) -> frozenset[str]:
+        """The literals alternatives are chosen by that are not among `searched` (the
+        prefilter's): they must be looked for in a candidate utterance some other way."""
+        return frozenset(lit for lit in self._branches_by_literal if lit not in searched)
+
+    def _runnable(self, found: KeysView[str], text: str,
+                  others_found: Callable[[], set[str]] | None = None) -> list[int]:
         """The alternatives that can match in `text`: those that need no literal, or
-        whose literal (found by the prefilter or by this rule's own automaton) occurs,
-        and all of whose literal conditions are met."""
+        whose literal (found by the prefilter, or among `others_found()`: the unsearched
+        literals of all rules that occur in `text`, else by this rule's own automaton)
+        occurs, and all of whose literal conditions are met."""
         chosen = set(self._always)
         if self._unsearched_finder is not None:
-            for i, _, _ in self._unsearched_finder.find_matches_as_indexes(text, overlapping=True):
-                chosen.update(self._unsearched[i])
+            if others_found is not None:
+                by_literal = self._branches_by_literal
+                for literal in others_found() & self._unsearched_set:
+                    chosen.update(by_literal[literal])
+            else:
+                for i, _, _ in self._unsearched_finder.find_matches_as_indexes(text, overlapping=True):
+                    chosen.update(self._unsearched[i])
         # An alternative whose literal occurs may still lack another it needs (砸 of
         # 去你家.{0,6}砸): a few set and substring tests spare a regex search, most of the time.
         return runnable_alternatives(self._branches_by_literal, self._branch_tests, found, text, chosen)
