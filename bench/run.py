@@ -139,6 +139,9 @@ def jobs_speedup(path: Path, reps: int) -> tuple[float, float, float]:
 
 
 def cold_start(reps: int) -> tuple[float, float, float]:
+    """A bank's bill reminder: no finding, but not free of candidates either (账单, 还款 are
+    trigger literals of the no-sender and third-party rules), so the scan runs rules on it
+    without loading jieba. Hardly any real message is free of all ~20,000 trigger literals."""
     ours = ("import collectlint; r = collectlint.scan_text('【某银行】尊敬的客户，您本期账单应还1280元，"
             "还款日为11月20日，请按时还款，如已还款请忽略。'); assert not r.findings")
     theirs = "import jieba; jieba.initialize()"
@@ -218,7 +221,7 @@ def main() -> None:
               f"({mb / t1:.1f} MB/s vs {mb / t2:.1f} MB/s, end to end)")
 
         ratio, ours, theirs = cold_start(3 if args.quick else 7)
-        print(f"cold start, one candidate-free SMS vs import jieba + initialize: {ratio:.2f} "
+        print(f"cold start, one lawful reminder SMS (no finding) vs import jieba + initialize: {ratio:.2f} "
               f"({ours * 1000:.0f} ms vs {theirs * 1000:.0f} ms)")
 
         big = Path(tmp) / "big.jsonl"
