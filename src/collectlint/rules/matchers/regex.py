@@ -58,11 +58,14 @@ class RegexMatcher:
         regex_only, derived, branches, conditions = (facts.of if facts is not None else derive_facts)(normalized)
         if regex_only:  # syntax only the `regex` package knows: let it check now
             compile_pattern(pattern)
+        # A match holds one literal of each group. A rule's own `literals:` list and the
+        # set derived from its pattern are both such groups: the prefilter triggers on the
+        # rarer one (an author's list often names common words: 电话, 这边, 还款).
+        groups = [derived] if derived else []
         if literals:
-            required = frozenset(unicodedata.normalize("NFKC", s).lower() for s in literals)
-        else:
-            required = derived
-        self.literals = (required,) if required else ()
+            listed = frozenset(unicodedata.normalize("NFKC", s).lower() for s in literals)
+            groups = [listed, *(g for g in groups if g != listed)]
+        self.literals = tuple(groups)
         self._branches = tuple(source for source, _, _ in branches) if branches else ()
         self._branch_literals = tuple(lits for _, lits, _ in branches) if branches else ()
         self._conditions = conditions
