@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from collectlint import Linter
 from collectlint.io.readers import DocumentReader
+from collectlint.rules import prefilter
 from collectlint.rules.loader import builtin_rules_dir, load_rule_pack
 
 from .conftest import EXAMPLES, ROOT
@@ -39,7 +40,11 @@ def test_every_shipped_rule_is_gated_by_literals(pair):
     assert not fast.ruleset.prefilter.ungated, [fast.ruleset.rules[i].id for i in fast.ruleset.prefilter.ungated]
 
 
-def test_fast_and_exhaustive_agree_on_the_corpus(pair):
+@pytest.mark.parametrize("shared_after", [0, 10**9], ids=["shared-search", "per-rule-search"])
+def test_fast_and_exhaustive_agree_on_the_corpus(pair, monkeypatch, shared_after):
+    """Both ways of finding the literals that choose alternatives: the automaton shared by
+    all rules (from the first candidate utterance) and each rule's own."""
+    monkeypatch.setattr(prefilter, "_SHARED_SEARCH_AFTER", shared_after)
     fast, exhaustive = pair
     for doc_id, text, channel in _corpus_texts():
         a = fast.scan(text, id=doc_id, channel=channel).findings

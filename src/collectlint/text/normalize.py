@@ -76,7 +76,7 @@ _FAST_TABLE.update(_TRADITIONAL)
 _FAST_TABLE = {c: out.translate(_FAST_TABLE) for c, out in _FAST_TABLE.items()}
 
 # Characters the character walk drops: invisible ones and control characters other than
-# line breaks and tabs. The fast path cuts them out like separators; emoji sequences
+# \n, \r and \t. The fast path cuts them out like separators; emoji sequences
 # (👨‍👩‍👧) and pasted text carry zero-width joiners, and one should not send a long
 # transcript down the character walk.
 _DROPPED_CHARS = "".join(sorted(_INVISIBLE)) + "".join(
@@ -109,10 +109,10 @@ def _fold_and_look(source: str) -> tuple[str, bool | None]:
     except UnicodeEncodeError:  # lone surrogates, which the automaton cannot take
         return source.translate(_FAST_TABLE), None
     n = len(_OTHERS)
-    others = {i for i, _, _ in found if i < n}
     has_dropped = any(i >= n for i, _, _ in found)
     if len(found) > 64:
         return source.translate(_FAST_TABLE), has_dropped
+    others = {i for i, _, _ in found if i < n}
     folded = source
     for ch, replacement in _COMMON_FULL_WIDTH:
         if ch in folded:

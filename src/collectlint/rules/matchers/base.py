@@ -274,14 +274,14 @@ class Selection(NamedTuple):
     `by_literal` (literal → the alternatives that require it), the rule's alternatives
     are chosen by the literals found and `tests` holds each alternative's conditions
     but its requirement (see runnable_alternatives);
-    with `choose` ((found literals, text, the other literals found) → the runnable
-    alternatives), the rule chooses them itself (it needs literals the prefilter did not
+    with `choose` ((found literals, text, a callable giving the other literals found or
+    None) → the runnable alternatives), the rule chooses them itself (it needs literals the prefilter did not
     search for); otherwise `tests` holds the whole
     pattern's conditions and `find` chooses."""
 
     by_literal: dict[str, list[int]] | None
     tests: tuple[_Tests, ...] | _Tests
-    choose: Callable[[KeysView[str], str, Callable[[], set[str]]], list[int]] | None = None
+    choose: Callable[[KeysView[str], str, Callable[[], set[str]] | None], list[int]] | None = None
 
 
 def runnable_alternatives(by_literal: dict[str, list[int]], tests: tuple[_Tests, ...],

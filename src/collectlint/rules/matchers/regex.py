@@ -117,7 +117,7 @@ class RegexMatcher:
         self.__dict__.update(state)
         self._compiled = {}
         self._unsearched, self._unsearched_finder, self._searched_for = (), None, None
-        self._unsearched_set: frozenset[str] = frozenset()
+        self._unsearched_set = frozenset()
 
     def __getattr__(self, name: str) -> object:
         """Called only for an attribute not set: a packed one, after unpickling."""
@@ -139,8 +139,10 @@ class RegexMatcher:
 
     def _prepare_for(self, searched: frozenset[str]) -> None:
         """What depends on the prefilter's literals, worked out once per prefilter."""
-        # Literals the prefilter did not search for (a rule with its own `literals:`
-        # list) are searched here, in one pass of a small automaton.
+        # Literals that choose alternatives but are not among the prefilter's (a rule
+        # triggered by another group than its alternatives' literals) are searched in
+        # the candidate utterance: by the prefilter's shared automaton once a batch is
+        # under way (see Prefilter._others), else by this small one.
         unsearched = sorted(self.unsearched_literals(searched))
         self._unsearched = tuple(self._branches_by_literal[lit] for lit in unsearched)
         self._unsearched_finder = ahocorasick_rs.AhoCorasick(
