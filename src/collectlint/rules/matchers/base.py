@@ -275,9 +275,9 @@ class Selection(NamedTuple):
     are chosen by the literals found and `tests` holds each alternative's conditions
     but its requirement (see runnable_alternatives);
     with `choose` ((found literals, text, a callable giving the other literals found or
-    None) → the runnable alternatives), the rule chooses them itself (it needs literals the prefilter did not
-    search for); otherwise `tests` holds the whole
-    pattern's conditions and `find` chooses."""
+    None) → the runnable alternatives), the rule chooses them itself (it needs literals
+    the prefilter did not search for); otherwise `tests` holds the whole pattern's
+    conditions and `find` chooses."""
 
     by_literal: dict[str, list[int]] | None
     tests: tuple[_Tests, ...] | _Tests

@@ -103,8 +103,8 @@ class RegexMatcher:
     # unpickles a few rules' worth, not the whole pack's.
     _PACKED = ("_branches", "_branch_literals", "_branch_conditions", "_conditions")
     # Built while scanning; never pickled.
-    _SCAN_STATE = ("_compiled", "_unsearched", "_unsearched_finder", "_unsearched_set", "_searched_for", "_tests",
-                   "_branch_tests", "pattern", "_always", "_branches_by_literal")
+    _SCAN_STATE = ("_compiled", "_unsearched", "_unsearched_finder", "_unsearched_set", "_searched_for",
+                   "_tests", "_branch_tests", "pattern", "_always", "_branches_by_literal")
 
     def __getstate__(self) -> dict[str, object]:
         state = {k: v for k, v in self.__dict__.items() if k not in self._PACKED and k not in self._SCAN_STATE}
