@@ -342,15 +342,13 @@ def test_the_literal_frequency_table_is_well_formed():
 
 def test_triggers_avoid_the_common_words_of_collection_speech():
     """我们 and 电话 are two characters long, like 拘留, yet in most collection calls."""
-    from collectlint.rules.literals import required_literals, selectivity, share_of
+    from collectlint.rules.literals import parse_pattern, required_literals, selectivity, share_of
 
     assert share_of("我们") > 0.1 and share_of("电话") > share_of("拘留")
     assert selectivity(frozenset({"拘留"})) > selectivity(frozenset({"我们"}))
     assert selectivity(frozenset({"我们"})) > selectivity(frozenset({"你"}))
     # A literal the table lacks is taken as rare as its length suggests.
     assert share_of("爆你通讯录") == share_of("某个从未见过的词")
-    from collectlint.rules.literals import parse_pattern
-
     assert required_literals(parse_pattern("我们.{0,4}拘留")) == frozenset({"拘留"})
 
 
@@ -358,4 +356,9 @@ def test_without_the_table_literals_are_judged_by_length(monkeypatch, tmp_path):
     from collectlint.rules import literals
 
     monkeypatch.setattr(literals, "FREQUENCY_FILE", tmp_path / "missing.tsv")
-    assert literals.parse_frequencies(literals.read_frequency_file()) == {}
+    table = literals.parse_frequencies(literals.read_frequency_file())
+    assert table == {}
+    monkeypatch.setattr(literals, "_FREQUENCY", table)
+    assert literals.share_of("我们") == literals.UNMEASURED[2]
+    assert literals.selectivity(frozenset({"拘留"})) == literals.selectivity(frozenset({"我们"}))
+    assert literals.selectivity(frozenset({"我们"})) > literals.selectivity(frozenset({"你"}))

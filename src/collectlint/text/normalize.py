@@ -79,8 +79,12 @@ _FAST_TABLE = {c: out.translate(_FAST_TABLE) for c, out in _FAST_TABLE.items()}
 # \n, \r and \t. The fast path cuts them out like separators; emoji sequences
 # (👨‍👩‍👧) and pasted text carry zero-width joiners, and one should not send a long
 # transcript down the character walk.
-_DROPPED_CHARS = "".join(sorted(_INVISIBLE)) + "".join(
-    chr(c) for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)])
+def _dropped(ch: str) -> bool:
+    return ch in _INVISIBLE or (unicodedata.category(ch) == "Cc" and ch not in "\n\t\r")
+
+
+# Control characters (category Cc) all lie below U+00A0.
+_DROPPED_CHARS = "".join(sorted(_INVISIBLE)) + "".join(ch for ch in map(chr, range(0xA0)) if _dropped(ch))
 _DROPPED = re.compile(f"[{re.escape(_DROPPED_CHARS)}]+")
 
 # The fold of the fast path is `source.translate(_FAST_TABLE)`, computed faster: the
@@ -290,7 +294,7 @@ def _cuts(folded: str, kept: str) -> list[tuple[int, int]]:
 
 def _fold(ch: str) -> str:
     """Per-character folding: NFKC, ASCII lower case; invisible and control characters vanish."""
-    if ch in _INVISIBLE or (unicodedata.category(ch) == "Cc" and ch not in "\n\t\r"):
+    if _dropped(ch):
         return ""
     if ch in _KEEP:
         return ch
