@@ -263,7 +263,7 @@ def test_output_to_a_device_writes_to_it_instead_of_replacing_it(capsys, tmp_pat
 def test_unreadable_records_are_reported_on_stderr_with_worker_processes_too(capsys, tmp_path, monkeypatch):
     from collectlint import parallel
 
-    monkeypatch.setattr(parallel, "CHUNK_SIZE", 16)  # several chunks, so that workers run
+    monkeypatch.setattr(parallel, "CHUNK_BYTES", 1000)  # several chunks, so that workers run
     batch = tmp_path / "b.jsonl"
     batch.write_text("".join(json.dumps({"id": f"d{i}", "text": "请按时还款"}) + "\n" for i in range(100))
                      + "not json\n", encoding="utf-8")

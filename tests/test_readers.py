@@ -1,5 +1,8 @@
 import json
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from collectlint.io.encoding import decode
 from collectlint.io.readers import DocumentReader
 from collectlint.io.transcript import TranscriptParser
@@ -181,3 +184,59 @@ def test_csv_rows_with_a_text_column(tmp_path):
     none.write_text("a,b\n1,2\n", encoding="utf-8")
     [doc] = DocumentReader().read_file(none)
     assert "no text column" in doc.error
+
+
+def _lines_one_by_one(data: bytes, limit: int) -> list[tuple[int, bytes | None]]:
+    """The reference: every line of `data` on its own, as a JSONL reader sees it."""
+    lines = data.split(b"\n")
+    ended = data.endswith(b"\n")
+    if ended:
+        lines.pop()
+    out = []
+    for k, line in enumerate(lines):
+        if not line.strip():
+            continue
+        ends_with_break = ended or k < len(lines) - 1
+        kept = line.rstrip(b"\r") if ends_with_break else line
+        out.append((k + 1, None if len(line) > limit else kept))
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([b"{}", b"x" * 7, b"\xe4\xbd\xa0", b"", b" ", b"\r", b"y" * 30]),
+                max_size=12).map(b"\n".join),
+       st.booleans(), st.integers(1, 40))
+def test_blocks_of_lines_give_the_lines_one_by_one(data, final_break, block_bytes):
+    """However a file falls into blocks (any block size, lines longer than a block or
+    over the document limit, CRLF, blank lines, no final line break), the lines and
+    their numbers are those of reading it line by line."""
+    import io
+
+    from collectlint.io import readers
+
+    data += b"\n" if final_break else b""
+    limit = 20
+    original, readers.MAX_DOCUMENT_BYTES = readers.MAX_DOCUMENT_BYTES, limit
+    try:
+        got = []
+        for number, block in readers._line_blocks(io.BytesIO(data), block_bytes):
+            got.extend([(number, None)] if block is None else readers.block_lines(block, number))
+    finally:
+        readers.MAX_DOCUMENT_BYTES = original
+    assert got == _lines_one_by_one(data, limit)
+
+
+def test_a_large_jsonl_file_is_read_in_blocks_with_the_right_line_numbers(tmp_path):
+    from collectlint.io.readers import raw_inputs
+
+    path = tmp_path / "batch.jsonl"
+    records = [json.dumps({"text": f"第{i}条 请按时还款"}, ensure_ascii=False)
+               for i in range(500)]
+    lines = [*records[:250], "", *records[250:]]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    raws = list(raw_inputs([str(path)], block_bytes=2000))
+    assert len(raws) > 5 and {r.kind for r in raws} == {"lines"}
+    docs = [d for r in raws for d in DocumentReader().documents(r)]
+    # ids default to file:line; the blank line 251 is skipped, so record 250 is on line 252
+    assert [d.id for d in docs][249:251] == [f"{path}:250", f"{path}:252"]
+    assert [d.text for d in docs] == [json.loads(r)["text"] for r in records]

@@ -141,7 +141,7 @@ def test_empty_inputs_are_documents_without_findings(tmp_path, linter):
 def test_parallel_scan_matches_serial(tmp_path, monkeypatch):
     from collectlint import parallel
 
-    monkeypatch.setattr(parallel, "CHUNK_SIZE", 32)  # several chunks, so that workers run
+    monkeypatch.setattr(parallel, "CHUNK_BYTES", 1000)  # several chunks, so that workers run
     path = tmp_path / "many.jsonl"
     texts = ["你这个老赖", "请尽快还款", "明天就去你单位找你领导", "逾期不会坐牢"] * 60
     path.write_text("".join(json.dumps({"id": f"d{i}", "text": t}, ensure_ascii=False) + "\n"

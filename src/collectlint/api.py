@@ -106,12 +106,13 @@ class Linter:
                    rendering: Rendering = Rendering()) -> Iterator[Item]:
         """Like iter_paths, for a writer: with a `rendering` format, workers return each
         document already rendered (and redacted when asked)."""
-        raws: Iterator[RawInput] = raw_inputs(str(p) for p in paths)
+        raws: Iterator[RawInput] = raw_inputs((str(p) for p in paths), parallel.CHUNK_BYTES)
         if jobs > 1:
-            head = list(itertools.islice(raws, parallel.CHUNK_SIZE + 1))
-            if len(head) > parallel.CHUNK_SIZE:
-                return scan_in_processes(itertools.chain(head, raws), self, jobs, rendering)
-            raws = iter(head)
+            chunks = parallel.chunked(raws)
+            head = list(itertools.islice(chunks, 2))
+            if len(head) > 1:
+                return scan_in_processes(itertools.chain(head, chunks), self, jobs, rendering)
+            raws = iter(head[0] if head else [])
         return self._items_in_process(raws, rendering)
 
     def _items_in_process(self, raws: Iterable[RawInput], rendering: Rendering) -> Iterator[Item]:

@@ -1,8 +1,9 @@
 """Scan in worker processes, in input order, with a bounded number of chunks in flight.
 
-The parent only finds the raw inputs (JSONL lines as bytes, file names) and writes what
-comes back; decoding, scanning, redaction and — for formats that render one document at
-a time — formatting all happen in the workers, so two workers keep two cores busy.
+The parent only finds the raw inputs (blocks of JSONL lines as bytes, file names) and
+writes what comes back; splitting lines, decoding, scanning, redaction and — for formats
+that render one document at a time — formatting all happen in the workers, so two
+workers keep two cores busy.
 Each worker builds its Linter once (rules, prefilter, and jieba on first need).
 `Pool.imap` would read the whole input ahead of the workers; here at most `2 × jobs`
 chunks are pending, so memory stays bounded however large the input.
@@ -28,11 +29,13 @@ from collectlint.models import DocumentResult, Stat, Summary
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
-# A chunk is at most this many documents or about this many bytes of input, whichever
-# comes first: large enough that the parent's cost per chunk (a future, two pickles) is
-# small beside the workers' scanning, small enough that chunks in flight stay bounded.
+# A chunk is one block of JSONL lines (of about CHUNK_BYTES), or at most CHUNK_SIZE other
+# inputs (files) or about CHUNK_BYTES of them, whichever comes first: large enough that
+# the parent's cost per chunk (a future, two pickles) is small beside the workers'
+# scanning, small enough that chunks in flight stay bounded and that the last chunks of
+# a batch do not keep one worker busy long after the other has finished.
 CHUNK_SIZE = 256
-CHUNK_BYTES = 1 << 20
+CHUNK_BYTES = 256 * 1024
 
 
 @dataclass(frozen=True)
@@ -153,13 +156,14 @@ def _scan_chunk(chunk: list[RawInput]) -> list[Item]:
 
 def chunked(raw_inputs: Iterable[RawInput]) -> Iterator[list[RawInput]]:
     """Chunks of at most CHUNK_SIZE inputs; a chunk also ends once its payloads reach
-    CHUNK_BYTES (a file's payload is its name: the worker reads it)."""
+    CHUNK_BYTES (a file's payload is its name: the worker reads it), and after a block of
+    lines (the reader made it about CHUNK_BYTES)."""
     chunk: list[RawInput] = []
     size = 0
     for raw in raw_inputs:
         chunk.append(raw)
         size += len(raw.payload) if isinstance(raw.payload, (bytes, str)) else 0
-        if len(chunk) >= CHUNK_SIZE or size >= CHUNK_BYTES:
+        if raw.kind == "lines" or len(chunk) >= CHUNK_SIZE or size >= CHUNK_BYTES:
             yield chunk
             chunk, size = [], 0
     if chunk:
@@ -173,16 +177,16 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def scan_in_processes(raw_inputs: Iterable[RawInput], linter: Any, jobs: int,
+def scan_in_processes(chunks: Iterable[list[RawInput]], linter: Any, jobs: int,
                       rendering: Rendering = Rendering()) -> Iterator[Item]:
-    """Items in input order. An item carries `rendered` output when the worker could
-    render it, else a `result` (already redacted and with its per-day findings)."""
+    """Items in input order, from chunks of raw inputs (see `chunked`). An item carries
+    `rendered` output when the worker could render it, else a `result` (already redacted
+    and with its per-day findings)."""
     # Imported here: a scan in one process should not pay for the process machinery.
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     limits = DailyLimits(linter.ruleset)
-    chunks = chunked(raw_inputs)
     global _forked_from
     _forked_from = linter
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,

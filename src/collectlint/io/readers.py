@@ -29,6 +29,8 @@ CSV_ID_COLUMNS = ("id", "document_id", "编号", "记录id")
 # A single document larger than this is reported as an error instead of being scanned:
 # scanning keeps a few copies of the text, and nothing real comes near this size.
 MAX_DOCUMENT_BYTES = 32 * 1024 * 1024
+# JSONL files are read in blocks of whole lines of about this size.
+BLOCK_BYTES = 256 * 1024
 _TOO_LARGE = f"document larger than {MAX_DOCUMENT_BYTES // (1024 * 1024)} MB; not scanned"
 _KNOWN_FIELDS = ("id", "text", "channel", "speaker", "sent_at", "debtor_id", "collector_id")
 _CHANNELS = set(get_args(Channel))
@@ -70,6 +72,9 @@ class DocumentReader:
         """The documents of one raw input (a JSONL line, a file, standard input)."""
         if item.kind == "line":
             yield self._from_jsonl_line(item.payload, item.number, item.source, item.encoding)
+        elif item.kind == "lines":
+            for number, line in block_lines(item.payload, item.number):
+                yield self._from_jsonl_line(line, number, item.source, item.encoding)
         elif item.kind == "stdin":
             yield self._read_text(item.payload, "-", "<stdin>")
         elif item.kind == "error":
@@ -161,8 +166,9 @@ class DocumentReader:
             return _error_document(doc_id, source, str(exc))
 
     def _read_jsonl(self, fh: BinaryIO, source: str) -> Iterator[Document]:
-        """One record per line, read line by line: a batch of any size in bounded memory."""
-        for item in jsonl_lines(fh, source):
+        """One record per line, read a block of lines at a time: a batch of any size in
+        bounded memory."""
+        for item in jsonl_blocks(fh, source):
             yield from self.documents(item)
 
     def _from_jsonl_line(self, raw: bytes | None, number: int, source: str, encoding: str) -> Document:
@@ -207,9 +213,10 @@ class DocumentReader:
 
 class RawInput(NamedTuple):
     """A unit of input before decoding: cheap to find and to send to a worker process.
-    kind: "line" (one JSONL line: payload bytes, or None when over the size limit),
-    "file" (any other file, read whole by `DocumentReader.documents`), "stdin" (payload
-    bytes) or "error" (payload: why the path cannot be read)."""
+    kind: "lines" (whole lines of a JSONL file: payload bytes, number the first line's),
+    "line" (one JSONL line: payload bytes, or None when over the size limit), "file"
+    (any other file, read whole by `DocumentReader.documents`), "stdin" (payload bytes)
+    or "error" (payload: why the path cannot be read)."""
 
     kind: str
     source: str
@@ -218,9 +225,10 @@ class RawInput(NamedTuple):
     encoding: str = "utf-8"
 
 
-def raw_inputs(paths: Iterable[str]) -> Iterator[RawInput]:
-    """The raw inputs of the given paths, in order: JSONL files line by line, other files
-    whole, directories walked recursively in name order."""
+def raw_inputs(paths: Iterable[str], block_bytes: int = BLOCK_BYTES) -> Iterator[RawInput]:
+    """The raw inputs of the given paths, in order: JSONL files in blocks of whole lines
+    (about `block_bytes` each), other files whole, directories walked recursively in name
+    order."""
     for raw in paths:
         if raw == "-":
             yield RawInput("stdin", "-", sys.stdin.buffer.read(MAX_DOCUMENT_BYTES + 1))
@@ -236,7 +244,7 @@ def raw_inputs(paths: Iterable[str]) -> Iterator[RawInput]:
                 continue
             try:
                 with file.open("rb") as fh:
-                    yield from jsonl_lines(fh, str(file))
+                    yield from jsonl_blocks(fh, str(file), block_bytes)
             except FileNotFoundError:
                 yield RawInput("error", str(file), "no such file")
             except IsADirectoryError:
@@ -245,44 +253,90 @@ def raw_inputs(paths: Iterable[str]) -> Iterator[RawInput]:
                 yield RawInput("error", str(file), f"cannot read: {exc.strerror or exc}")
 
 
-def jsonl_lines(fh: BinaryIO, source: str) -> Iterator[RawInput]:
-    """The non-blank lines of a JSONL file as raw inputs, with the file's encoding."""
+def jsonl_blocks(fh: BinaryIO, source: str, block_bytes: int = BLOCK_BYTES) -> Iterator[RawInput]:
+    """A JSONL file as blocks of whole lines with the file's encoding. Whoever reads the
+    file handles a block, not each line (splitting, decoding and parsing happen where the
+    block is scanned, in a worker process when there are several); a line over the
+    document limit comes alone as a "line" without payload, never held in memory whole."""
     encoding = sniff(fh.read(65536))
     fh.seek(0)
     if encoding == "utf-16":  # lines cannot be split on bytes; such files are small in practice
         try:
-            lines: Iterable[bytes | None] = decode(fh.read()).encode("utf-8").split(b"\n")
+            text = decode(fh.read()).encode("utf-8")
         except InputError as exc:
             yield RawInput("error", source, str(exc))
             return
-        encoding = "utf-8"
-    else:
-        lines = _bounded_lines(fh)
-    for number, line in enumerate(lines, start=1):
-        if line is not None and not line.strip():
+        yield RawInput("lines", source, text, 1, "utf-8")
+        return
+    for number, block in _line_blocks(fh, block_bytes):
+        yield RawInput("lines" if block is not None else "line", source, block, number, encoding)
+
+
+def block_lines(block: bytes, first: int) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, line without its line break) of the non-blank lines of a block that
+    starts with line `first`; None for a line over the document limit."""
+    ended = block.endswith(b"\n")
+    lines = block.split(b"\n")
+    if ended:
+        lines.pop()
+    last = len(lines) - 1
+    for k, line in enumerate(lines):
+        if not line.strip():
             continue
-        yield RawInput("line", source, line, number, encoding)
+        if len(line) > MAX_DOCUMENT_BYTES:
+            yield first + k, None
+        else:  # a line that ends with a line break loses a CR before it too
+            yield first + k, line.rstrip(b"\r") if ended or k < last else line
+
+
+def _line_blocks(fh: BinaryIO, block_bytes: int) -> Iterator[tuple[int, bytes | None]]:
+    """(first line number, block) of about `block_bytes` of whole lines each, in order;
+    (line number, None) for a line longer than the document limit, which is read past."""
+    number = 1  # of the first line not yet yielded
+    partial: list[bytes] = []  # the start of that line, read but not yet ended
+    partial_size = 0
+    data = fh.read(block_bytes)
+    while data:
+        cut = data.rfind(b"\n")
+        if cut == -1:  # the line goes on past this read
+            partial.append(data)
+            partial_size += len(data)
+            if partial_size > MAX_DOCUMENT_BYTES:
+                yield number, None
+                number += 1
+                partial, partial_size = [], 0
+                rest = _after_line_break(fh, block_bytes)
+                if rest is None:
+                    return
+                data = rest or fh.read(block_bytes)
+                continue
+        else:
+            block = b"".join([*partial, data[:cut + 1]]) if partial else data[:cut + 1]
+            yield number, block
+            number += block.count(b"\n")
+            rest = data[cut + 1:]
+            partial, partial_size = ([rest], len(rest)) if rest else ([], 0)
+        data = fh.read(block_bytes)
+    if partial_size:
+        yield number, b"".join(partial)
+
+
+def _after_line_break(fh: BinaryIO, block_bytes: int) -> bytes | None:
+    """Reads to the end of the current line: what was read after its line break, or None
+    at the end of the file."""
+    while True:
+        data = fh.read(block_bytes)
+        if not data:
+            return None
+        cut = data.find(b"\n")
+        if cut != -1:
+            return data[cut + 1:]
 
 
 def _csv_key(name: str) -> str:
     """Known field names are matched without case (Channel, SENT_AT); others are kept as written."""
     lowered = name.strip().lower()
     return lowered if lowered in _KNOWN_FIELDS else name
-
-
-def _bounded_lines(fh: BinaryIO) -> Iterator[bytes | None]:
-    """Lines without their newline; None for a line longer than the document limit,
-    which is skipped without ever being held in memory whole."""
-    while True:
-        line = fh.readline(MAX_DOCUMENT_BYTES + 1)
-        if not line:
-            return
-        if len(line) > MAX_DOCUMENT_BYTES and not line.endswith(b"\n"):
-            while line and not line.endswith(b"\n"):
-                line = fh.readline(1 << 20)
-            yield None
-            continue
-        yield line.rstrip(b"\r\n") if line.endswith(b"\n") else line
 
 
 def _error_document(doc_id: str, source: str, message: str) -> Document:
