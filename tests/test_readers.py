@@ -1,5 +1,7 @@
 import json
 
+import pytest
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -123,6 +125,39 @@ def test_header_time_line_is_metadata_not_a_turn():
     assert [u.text for u in transcript.utterances] == ["你好", "你好"]
     doc = DocumentReader().from_text(text)
     assert doc.sent_at == "2026-11-20T23:15:00" and doc.channel == "call"
+
+
+@pytest.mark.parametrize("header", [
+    "通话时间：2026年11月20日 23:15", "来电时间：2026/11/20 23:15", "【通话记录 2026-11-20 23:15】",
+    "2026-11-20 23:15:00", "[录音时间: 2026.11.20 23:15]"])
+def test_header_lines_in_the_usual_formats_give_the_time(header):
+    transcript = TranscriptParser().parse(f"{header}\n坐席：你好\n客户：你好")
+    assert transcript.time is not None and transcript.time.startswith("2026-11-20T23:15")
+    assert [u.text for u in transcript.utterances] == ["你好", "你好"]
+
+
+@pytest.mark.parametrize(("text", "time"), [
+    ("【安信资产】2026-03-04 23:47 王先生，您的欠款今日仍未处理。", "2026-03-04T23:47:00"),
+    ("【安信资产】王先生，您的欠款今日仍未处理。2026-03-04 23:47", "2026-03-04T23:47:00"),
+    ("王先生，您的欠款今日仍未处理。（发送于2026年3月4日 02:14）", "2026-03-04T02:14:00"),
+    ("王先生，您的欠款今日仍未处理。\n2026/3/4 23:47:05", "2026-03-04T23:47:05"),
+    # times the message speaks of are not its send time
+    ("【安信资产】请于2026-03-04 23:59前还款。", None),
+    ("【安信资产】2026-03-04 23:59前请完成还款。", None),
+    ("【安信资产】王先生，还款截止时间：2026-03-04 23:59", None),
+    ("【安信资产】王先生，还款截止 2026-03-04 23:59", None),
+    ("【XX银行】系统将于2026-03-04 23:00至次日02:00维护。", None),
+    ("【安信资产】2026-13-04 23:47 请完成还款。", None),  # no such day
+])
+def test_a_message_shows_its_send_time_at_its_start_or_end(text, time):
+    assert TranscriptParser().parse(text).time == time
+    if time is not None:
+        assert DocumentReader().from_text(text).sent_at == time
+
+
+def test_a_call_takes_its_time_only_from_a_header_line():
+    text = "坐席：王先生，请于2026-03-04 23:59前还款\n客户：好的 2026-03-04 23:47"
+    assert TranscriptParser().parse(text).time is None
 
 
 def test_bad_sent_at_is_an_input_error(tmp_path):

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
 from typing import NamedTuple
@@ -35,25 +36,61 @@ def _line_pattern(labels: Mapping[str, Speaker]) -> re.Pattern[str]:
                       rf"(?:{_TIMESTAMP}{_SPACE})?([^\n]*)", re.MULTILINE)
 
 
-# A header line giving the time of the call or message, before the first turn:
-# 通话时间：2026-11-20 23:15:00 (read as local time).
+# The time of a call or message as the text shows it: a date and a clock time
+# (2026-11-20 23:15:00, 2026/11/20 23:15, 2026年11月20日 23:15), read as local time.
+_DATE = (r"(?P<year>\d{4})\s*(?:[-/.]\s*(?P<month>\d{1,2})\s*[-/.]\s*(?P<day>\d{1,2})"
+         r"|年\s*(?P<cmonth>\d{1,2})\s*月\s*(?P<cday>\d{1,2})\s*[日号]?)")
+_CLOCK = r"(?P<hour>\d{1,2})[:：](?P<minute>\d{2})(?:[:：](?P<second>\d{2}))?"
+_STAMP = rf"{_DATE}[ \t\u3000T]*{_CLOCK}(?!\d)"
+_OPEN, _CLOSE = r"[【\[（(]", r"[】\]）)]"
+# A header line before the first turn: the stamp alone, perhaps named (通话时间：, 【通话记录
+# …】, 来电时间 …) and bracketed.
 _HEADER_TIME = regex.compile(
-    r"^[ \t\u3000]*(?:通话时间|发送时间|拨打时间|时间|日期时间|call time|time)[ \t]*[：:][ \t]*"
-    r"(?P<date>\d{4}-\d{1,2}-\d{1,2})[ T]+(?P<clock>\d{1,2}:\d{2}(?::\d{2})?)[ \t]*$",
+    rf"^[ \t\u3000]*{_OPEN}?[ \t\u3000]*"
+    r"(?:(?:(?:通话|来电|去电|呼叫|拨打|外呼|录音|发送|接收|收到|短信|消息|联系)(?:开始)?(?:时间|日期|记录)?"
+    r"|时间|日期|日期时间|call time|time|sent|date)[ \t\u3000]*[：:]?[ \t\u3000]*)?"
+    rf"{_STAMP}[ \t\u3000]*{_CLOSE}?[ \t\u3000]*$",
     regex.IGNORECASE,
 )
+# A message (no speaker labels) may carry its send time at its start, after the sender's
+# 【name】, or at its end, as screenshots and forwarded messages show it. Not a deadline:
+# a stamp followed by 前/截止 …, or at the end after anything but a sentence end, a line
+# break, a bracket or 发送于 …, is a time the message speaks of.
+_LEADING_STAMP = regex.compile(
+    rf"^\s*(?:【[^】\n]{{1,20}}】\s*)?{_OPEN}?\s*{_STAMP}\s*{_CLOSE}?"
+    r"(?!\s*(?:前|之前|以前|截止|到期|止|为止|起|开始|至|到|-|~|—))")
+_TRAILING_STAMP = regex.compile(
+    rf"(?:^|(?<=[。！？!?；;…\n】）)\]])|发送于|发于|发送时间[：:]?)\s*{_OPEN}?\s*"
+    rf"(?:(?:发送于|发于|发送时间)[：:]?\s*)?{_STAMP}\s*{_CLOSE}?\s*$")
+
+
+def stamp_time(match: regex.Match[str]) -> str | None:
+    """The ISO 8601 local time of a stamp found by one of the patterns above; None when it
+    names no real moment (2026-13-45)."""
+    try:
+        moment = dt.datetime(int(match["year"]), int(match["month"] or match["cmonth"]),
+                             int(match["day"] or match["cday"]), int(match["hour"]),
+                             int(match["minute"]), int(match["second"] or 0))
+    except ValueError:
+        return None
+    return moment.isoformat()
+
+
+def message_time(text: str) -> str | None:
+    """The send time a message without speaker labels shows at its start or end."""
+    for pattern in (_LEADING_STAMP, _TRAILING_STAMP):
+        found = pattern.search(text)
+        if found:
+            moment = stamp_time(found)
+            if moment is not None:
+                return moment
+    return None
 
 
 class Transcript(NamedTuple):
     utterances: list[Utterance]
     labelled: bool  # some line carried a speaker label
     time: str | None  # ISO 8601 local time from a header line, if any
-
-
-def header_time(date: str, clock: str) -> str:
-    y, m, d = (int(x) for x in date.split("-"))
-    parts = [int(x) for x in clock.split(":")] + [0]
-    return f"{y:04d}-{m:02d}-{d:02d}T{parts[0]:02d}:{parts[1]:02d}:{parts[2]:02d}"
 
 
 class TranscriptParser:
@@ -77,8 +114,8 @@ class TranscriptParser:
             if not seen_body:
                 if time_of_header is None:
                     header = _HEADER_TIME.match(m.group().rstrip("\r"))
-                    if header:
-                        time_of_header = header_time(header.group("date"), header.group("clock"))
+                    if header and (moment := stamp_time(header)) is not None:
+                        time_of_header = moment
                         continue
                 seen_body = bool(body)
             if label:
@@ -91,4 +128,6 @@ class TranscriptParser:
         if not labelled:
             for utterance in utterances:
                 utterance.speaker = default_speaker
+            if time_of_header is None and utterances:
+                time_of_header = message_time(text)
         return Transcript(utterances, labelled, time_of_header)
