@@ -36,7 +36,7 @@ def test_records_are_well_formed(splits):
             assert r["id"] not in ids
             ids.add(r["id"])
             if r["channel"] == "call":
-                utterances, labelled, _ = parser.parse(r["text"])
+                utterances, labelled, *_ = parser.parse(r["text"])
                 assert labelled and any(u.speaker == "collector" for u in utterances), r["id"]
 
 

@@ -113,6 +113,9 @@ def test_night_contact_from_sent_at_and_quiet_hours_profile():
     assert "HA902" in rule_ids(us.scan(text, sent_at="2026-11-20T21:30:00-05:00"))
     [f] = [f for f in cn.scan(text, sent_at="2026-11-20T23:40:00+08:00").findings if f.rule_id == "HA902"]
     assert text[f.start:f.end] == f.match == text  # the first sentence of the message
+    # a call's per-turn clock stamps, when there is no sent_at
+    call = "[21:30:05] 坐席：您好，刘先生，您的账单已逾期。\n[21:30:09] 客户：嗯"
+    assert "HA902" not in rule_ids(cn.scan(call)) and "HA902" in rule_ids(us.scan(call))
 
 
 def test_calls_over_the_daily_limit_are_flagged_in_input_order(tmp_path, linter):

@@ -12,7 +12,7 @@ from collectlint.io.transcript import TranscriptParser
 
 def test_labels_and_timestamps_give_speakers_and_offsets():
     text = "[00:00:02] 坐席：喂，是王先生吗？\n客户：是我。\n00:01:05 催收员：请尽快还款"
-    utterances, labelled, _ = TranscriptParser().parse(text)
+    utterances, labelled, *_ = TranscriptParser().parse(text)
     assert labelled
     assert [u.speaker for u in utterances] == ["collector", "borrower", "collector"]
     assert [u.time for u in utterances] == ["00:00:02", None, "00:01:05"]
@@ -23,19 +23,19 @@ def test_labels_and_timestamps_give_speakers_and_offsets():
 
 
 def test_unlabelled_lines_continue_the_previous_speaker():
-    utterances, _, _ = TranscriptParser().parse("客户：我没钱\n真的没钱\n坐席：理解")
+    utterances, *_ = TranscriptParser().parse("客户：我没钱\n真的没钱\n坐席：理解")
     assert [u.speaker for u in utterances] == ["borrower", "borrower", "collector"]
 
 
 def test_no_labels_means_one_message_of_the_default_speaker():
-    utterances, labelled, _ = TranscriptParser().parse("您的账单已逾期。\n请尽快还款。")
+    utterances, labelled, *_ = TranscriptParser().parse("您的账单已逾期。\n请尽快还款。")
     assert not labelled
     assert {u.speaker for u in utterances} == {"collector"}
 
 
 def test_custom_label_map():
     parser = TranscriptParser({"AI": "collector", "客人": "borrower"})
-    utterances, _, _ = parser.parse("AI：您好\n客人：你好")
+    utterances, *_ = parser.parse("AI：您好\n客人：你好")
     assert [u.speaker for u in utterances] == ["collector", "borrower"]
 
 
@@ -158,6 +158,19 @@ def test_a_message_shows_its_send_time_at_its_start_or_end(text, time):
 def test_a_call_takes_its_time_only_from_a_header_line():
     text = "坐席：王先生，请于2026-03-04 23:59前还款\n客户：好的 2026-03-04 23:47"
     assert TranscriptParser().parse(text).time is None
+
+
+@pytest.mark.parametrize(("text", "clock"), [
+    ("[23:41:07] 催收员：喂，睡了没？\n[23:41:10] 客户：几点了", "23:41:07"),
+    ("催收员：[07:12:03] 喂\n客户：[07:12:09] 嗯", "07:12:03"),
+    ("[00:00:03] 催收员：喂\n[00:00:10] 客户：嗯", None),  # offsets into the recording
+    ("[00:41:07] 催收员：喂\n[00:41:10] 客户：嗯", None),  # an excerpt 41 minutes in
+    ("[22:15] 催收员：喂\n[22:19] 客户：嗯", None),  # minutes and seconds, or a time: unknown
+])
+def test_per_turn_stamps_an_hour_or_more_in_are_the_time_of_day(text, clock):
+    doc = DocumentReader().from_text(text)
+    assert doc.clock_time == clock and doc.sent_at is None
+    assert DocumentReader().from_text(text, sent_at="2026-11-20T10:00:00").clock_time is None
 
 
 def test_bad_sent_at_is_an_input_error(tmp_path):

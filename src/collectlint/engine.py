@@ -9,6 +9,7 @@ the reference the fast mode is tested against and must agree with exactly.
 
 from __future__ import annotations
 
+import datetime as dt
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
@@ -269,6 +270,8 @@ def first_span(document: Document, rule: CompiledRule) -> Match | None:
 def contact_time_matches(document: Document, ruleset: RuleSet,
                          quiet_hours: tuple[str, str]) -> list[Match]:
     t = local_time(document.sent_at)
+    if t is None and document.clock_time is not None:
+        t = dt.time.fromisoformat(document.clock_time)
     if t is None:
         return []
     found = []

@@ -91,6 +91,9 @@ class Document:
     metadata: dict[str, Any] = field(default_factory=dict)
     # Set by a reader that could not read this document; it is reported, not scanned.
     error: str | None = None
+    # The time of day (HH:MM:SS) the text shows without a date — a call's per-turn clock
+    # stamps —, for the quiet-hours rules when there is no sent_at.
+    clock_time: str | None = None
 
 
 class LegalBasis(BaseModel):

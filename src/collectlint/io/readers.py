@@ -61,6 +61,7 @@ class DocumentReader:
             raise InputError(f"sent_at is not an ISO 8601 time: {fields['sent_at']!r}")
         return Document(id=id, source=source, text=text, channel=channel,  # type: ignore[arg-type]
                         utterances=utterances, metadata=meta,
+                        clock_time=transcript.clock if fields.get("sent_at") is None else None,
                         **{k: None if v is None else str(v) for k, v in fields.items()})
 
     def read_paths(self, paths: Iterable[str]) -> Iterator[Document]:

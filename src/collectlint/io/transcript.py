@@ -87,10 +87,34 @@ def message_time(text: str) -> str | None:
     return None
 
 
+# Per-turn timestamps usually count from the start of a recording or of an excerpt
+# ([00:00:03], [00:12:31]); a first turn an hour or more in cannot be such an offset (a
+# collection call is not that long), so [23:41:07] is the time of day. Stamps without
+# seconds ([22:15]) may be minutes and seconds, and are never read as a time of day.
+_FIRST_OFFSET_BELOW = dt.time(1, 0)
+
+
 class Transcript(NamedTuple):
     utterances: list[Utterance]
     labelled: bool  # some line carried a speaker label
-    time: str | None  # ISO 8601 local time from a header line, if any
+    time: str | None  # ISO 8601 local time from a header line or a message's stamp, if any
+    clock: str | None = None  # time of day (HH:MM:SS) of the first turn, when its stamp is one
+
+
+def turn_clock(utterances: list[Utterance]) -> str | None:
+    """The time of day the first timestamped turn shows, when its stamp is one rather than
+    an offset into the recording (see _FIRST_OFFSET_BELOW)."""
+    stamp = next((u.time for u in utterances if u.time), None)
+    if stamp is None:
+        return None
+    parts = stamp.replace(",", ".").split(".")[0].split(":")
+    if len(parts) != 3:
+        return None
+    try:
+        moment = dt.time(*(int(p) for p in parts))
+    except ValueError:
+        return None
+    return moment.isoformat() if moment >= _FIRST_OFFSET_BELOW else None
 
 
 class TranscriptParser:
@@ -130,4 +154,5 @@ class TranscriptParser:
                 utterance.speaker = default_speaker
             if time_of_header is None and utterances:
                 time_of_header = message_time(text)
-        return Transcript(utterances, labelled, time_of_header)
+        clock = turn_clock(utterances) if time_of_header is None else None
+        return Transcript(utterances, labelled, time_of_header, clock)
