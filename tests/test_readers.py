@@ -155,6 +155,18 @@ def test_a_message_shows_its_send_time_at_its_start_or_end(text, time):
         assert DocumentReader().from_text(text).sent_at == time
 
 
+@pytest.mark.parametrize(("text", "clock"), [
+    ("睡了吗？没睡就回个话。（23:48）", "23:48:00"),
+    ("【安信资产】07:40 王先生，您的欠款今日仍未处理。", "07:40:00"),
+    ("【XX银行】18:00前请完成还款。", None),
+    ("【XX银行】9:00-18:00为人工服务时间。", None),
+    ("【XX银行】您好，人工服务时间为9:00-21:00", None),
+])
+def test_a_message_may_show_its_send_time_without_a_date(text, clock):
+    doc = DocumentReader().from_text(text)
+    assert doc.clock_time == clock and doc.sent_at is None
+
+
 def test_a_call_takes_its_time_only_from_a_header_line():
     text = "坐席：王先生，请于2026-03-04 23:59前还款\n客户：好的 2026-03-04 23:47"
     assert TranscriptParser().parse(text).time is None

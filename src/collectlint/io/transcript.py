@@ -52,21 +52,24 @@ _HEADER_TIME = regex.compile(
     rf"{_STAMP}[ \t\u3000]*{_CLOSE}?[ \t\u3000]*$",
     regex.IGNORECASE,
 )
-# A message (no speaker labels) may carry its send time at its start, after the sender's
-# 【name】, or at its end, as screenshots and forwarded messages show it. Not a deadline:
-# a stamp followed by 前/截止 …, or at the end after anything but a sentence end, a line
-# break, a bracket or 发送于 …, is a time the message speaks of.
+# A message (no speaker labels) may carry its send time, with or without the date, at its
+# start, after the sender's 【name】, or at its end, as screenshots and forwarded messages
+# show it. Not a deadline: a stamp followed by 前/截止 …, or at the end after anything but
+# a sentence end, a line break, a bracket or 发送于 …, is a time the message speaks of.
+_DATE_OR_NOT_AND_CLOCK = rf"(?:{_DATE}[ \t\u3000T]*)?{_CLOCK}(?!\d)"
 _LEADING_STAMP = regex.compile(
-    rf"^\s*(?:【[^】\n]{{1,20}}】\s*)?{_OPEN}?\s*{_STAMP}\s*{_CLOSE}?"
-    r"(?!\s*(?:前|之前|以前|截止|到期|止|为止|起|开始|至|到|-|~|—))")
+    rf"^\s*(?:【[^】\n]{{1,20}}】\s*)?{_OPEN}?\s*{_DATE_OR_NOT_AND_CLOCK}\s*{_CLOSE}?"
+    r"(?!\s*(?:前|之前|以前|截止|到期|止|为止|起|开始|至|到|-|~|—|\d))")
 _TRAILING_STAMP = regex.compile(
     rf"(?:^|(?<=[。！？!?；;…\n】）)\]])|发送于|发于|发送时间[：:]?)\s*{_OPEN}?\s*"
-    rf"(?:(?:发送于|发于|发送时间)[：:]?\s*)?{_STAMP}\s*{_CLOSE}?\s*$")
+    rf"(?:(?:发送于|发于|发送时间)[：:]?\s*)?{_DATE_OR_NOT_AND_CLOCK}\s*{_CLOSE}?\s*$")
 
 
 def stamp_time(match: regex.Match[str]) -> str | None:
-    """The ISO 8601 local time of a stamp found by one of the patterns above; None when it
-    names no real moment (2026-13-45)."""
+    """The ISO 8601 local time of a stamp with a date found by one of the patterns above;
+    None when it has no date or names no real moment (2026-13-45)."""
+    if match["year"] is None:
+        return None
     try:
         moment = dt.datetime(int(match["year"]), int(match["month"] or match["cmonth"]),
                              int(match["day"] or match["cday"]), int(match["hour"]),
@@ -76,15 +79,27 @@ def stamp_time(match: regex.Match[str]) -> str | None:
     return moment.isoformat()
 
 
-def message_time(text: str) -> str | None:
-    """The send time a message without speaker labels shows at its start or end."""
+def stamp_clock(match: regex.Match[str]) -> str | None:
+    """The time of day (HH:MM:SS) of a stamp; None when it is no real time (25:70)."""
+    try:
+        return dt.time(int(match["hour"]), int(match["minute"]), int(match["second"] or 0)).isoformat()
+    except ValueError:
+        return None
+
+
+def message_time(text: str) -> tuple[str | None, str | None]:
+    """The send time a message without speaker labels shows at its start or end: (ISO
+    8601 local time, None) with a date, (None, time of day) without."""
     for pattern in (_LEADING_STAMP, _TRAILING_STAMP):
         found = pattern.search(text)
         if found:
-            moment = stamp_time(found)
-            if moment is not None:
-                return moment
-    return None
+            if found["year"] is not None:
+                moment = stamp_time(found)
+                if moment is not None:
+                    return moment, None
+            elif (clock := stamp_clock(found)) is not None:
+                return None, clock
+    return None, None
 
 
 # Per-turn timestamps usually count from the start of a recording or of an excerpt
@@ -152,7 +167,10 @@ class TranscriptParser:
         if not labelled:
             for utterance in utterances:
                 utterance.speaker = default_speaker
-            if time_of_header is None and utterances:
-                time_of_header = message_time(text)
-        clock = turn_clock(utterances) if time_of_header is None else None
+        clock = None
+        if time_of_header is None:
+            if not labelled and utterances:
+                time_of_header, clock = message_time(text)
+            else:
+                clock = turn_clock(utterances)
         return Transcript(utterances, labelled, time_of_header, clock)
