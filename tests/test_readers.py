@@ -118,6 +118,26 @@ def test_undecodable_jsonl_line_is_an_error_of_its_own(tmp_path):
     assert [d.error is None for d in docs] == [True, False, True]
 
 
+@pytest.mark.parametrize(("text", "speakers"), [
+    ("客户：喂\n催收员小李：今天必须还", ["borrower", "collector"]),
+    ("客户2：喂\n坐席A：今天必须还", ["borrower", "collector"]),
+    ("借款人：喂\n催收员（工号1023）：今天必须还", ["borrower", "collector"]),
+    ("家属：喂\n催收人员：今天必须还", ["borrower", "collector"]),
+    ("Customer: hello\nAgent: 今天必须还", ["borrower", "collector"]),
+])
+def test_labels_with_a_number_or_name_and_more_role_names(text, speakers):
+    utterances, labelled, *_ = TranscriptParser().parse(text)
+    assert labelled and [u.speaker for u in utterances] == speakers
+    assert utterances[-1].text == "今天必须还"
+
+
+@pytest.mark.parametrize("text", ["客户您好：您的借款已逾期，请尽快处理。", "借款人张三：限你三日内还清。",
+                                  "催收部门：您的借款已逾期。"])
+def test_a_message_that_opens_with_a_salutation_or_sender_is_not_a_call(text):
+    utterances, labelled, *_ = TranscriptParser().parse(text)
+    assert not labelled and [u.text for u in utterances] == [text]
+
+
 def test_header_time_line_is_metadata_not_a_turn():
     text = "通话时间：2026-11-20 23:15:00\n坐席：你好\n客户：你好"
     transcript = TranscriptParser().parse(text)

@@ -14,11 +14,18 @@ from collectlint.models import Speaker, Utterance
 
 DEFAULT_SPEAKER_LABELS: dict[str, Speaker] = {
     **dict.fromkeys(
-        ["催收员", "催收", "坐席", "客服", "催收专员", "专员", "工作人员", "调解员", "业务员", "A", "甲"],
+        ["催收员", "催收", "坐席", "客服", "催收专员", "专员", "工作人员", "调解员", "业务员", "A", "甲",
+         "催收人员", "催收方", "坐席员", "客服人员", "客服专员", "外访员", "外访人员", "法务专员",
+         "Agent", "Collector"],
         "collector",
     ),
+    # The other party, whoever answers: the borrower, or a relative, colleague or stranger.
+    # (Not 同事, 亲属 or 机主: rules look for those words, and a label at every line would
+    # make each line a candidate.)
     **dict.fromkeys(
-        ["客户", "借款人", "用户", "债务人", "本人", "B", "乙", "对方", "接听人", "联系人"], "borrower"
+        ["客户", "借款人", "用户", "债务人", "本人", "B", "乙", "对方", "接听人", "联系人", "家属",
+         "Customer", "Debtor", "Borrower"],
+        "borrower",
     ),
     "未知": "unknown",
 }
@@ -27,12 +34,27 @@ _TIMESTAMP = r"(?:\[\s*(\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?)\s*\]|(\d{1,2}:
 _SPACE = "[ \t\u3000]*"
 
 
+# What may follow a label's name before the colon: a letter or number (坐席A, 客户2,
+# 客服1号) or a name in brackets (催收员（小李）); after a collector's label also a
+# nickname (催收员小李, 坐席老王, 专员张某) — not a word (催收部门： opens a message), and
+# not after the other party's label, where 借款人张三： opens a message addressed to him.
+_NUMBER_SUFFIX = r"(?:[A-Za-z0-9]{1,3}号?|[一二三四五六七八九十]号|[（(][^）)\n：:]{1,10}[）)])"
+_NAME_SUFFIX = r"(?:[小老阿][\u4e00-\u9fff]|[\u4e00-\u9fff]某)"
+
+
 def _line_pattern(labels: Mapping[str, Speaker]) -> re.Pattern[str]:
-    """A line: optional timestamp, optional label and colon, optional timestamp, then the
-    rest of the line (group 6). `finditer` over the whole text gives every line in one
-    C-level pass (Python's own `re`, faster than `regex` for this simple a pattern)."""
-    names = "|".join(re.escape(n) for n in sorted(labels, key=len, reverse=True)) or "(?!)"
-    return re.compile(rf"^{_SPACE}(?:{_TIMESTAMP}{_SPACE})?(?:({names}){_SPACE}[：:]{_SPACE})?"
+    """A line: optional timestamp, optional label (group 3, the name with any suffix) and
+    colon, optional timestamp, then the rest of the line (group 6). `finditer` over the
+    whole text gives every line in one C-level pass (Python's own `re`, faster than
+    `regex` for this simple a pattern)."""
+    def alternation(names: list[str]) -> str:
+        return "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) or "(?!)"
+
+    collectors = alternation([n for n, who in labels.items() if who == "collector"])
+    others = alternation([n for n, who in labels.items() if who != "collector"])
+    label = (rf"(?:{collectors})(?:{_NUMBER_SUFFIX}|{_NAME_SUFFIX})?"
+             rf"|(?:{others}){_NUMBER_SUFFIX}?")
+    return re.compile(rf"^{_SPACE}(?:{_TIMESTAMP}{_SPACE})?(?:({label}){_SPACE}[：:]{_SPACE})?"
                       rf"(?:{_TIMESTAMP}{_SPACE})?([^\n]*)", re.MULTILINE)
 
 
@@ -136,6 +158,11 @@ class TranscriptParser:
     def __init__(self, labels: Mapping[str, Speaker] | None = None) -> None:
         self.labels = dict(DEFAULT_SPEAKER_LABELS if labels is None else labels)
         self._line = _line_pattern(self.labels)
+        self._by_length = sorted(self.labels, key=len, reverse=True)
+
+    def _speaker_of(self, label: str) -> Speaker:
+        """The speaker of a label with a suffix (坐席A, 催收员小李): its longest known name."""
+        return self.labels[next(n for n in self._by_length if label.startswith(n))]
 
     def parse(self, text: str, default_speaker: Speaker = "collector") -> Transcript:
         """Utterances of `text`, whether any line carried a speaker label, and the time of a
@@ -159,7 +186,7 @@ class TranscriptParser:
                 seen_body = bool(body)
             if label:
                 labelled = True
-                speaker = labels[label]
+                speaker = labels.get(label) or self._speaker_of(label)
             if body:
                 start = m.start(6)
                 append(Utterance(len(utterances), speaker, start, start + len(body), body, number,
