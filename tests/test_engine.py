@@ -209,3 +209,27 @@ def test_a_restored_tokenizer_segments_like_a_freshly_built_one(tmp_path, monkey
     assert len(list((tmp_path / "cache" / "collectlint").glob("tokenizer-*.pickle"))) == 2
     stored[0].write_bytes(b"broken")  # an unreadable entry is built again
     assert [Tokenizer(user_dicts).tokenize(t) for t in texts] == expected
+
+
+def test_the_sentence_test_of_proximity_rules_changes_no_finding(monkeypatch):
+    """Proximity rules skip tokenizing an utterance where no sentence holds every group (in
+    order, for ordered rules); that test is only a shortcut: without it, every dev
+    document gets the same findings."""
+    import json
+
+    from collectlint import Linter
+    from collectlint.rules.matchers.proximity import ProximityMatcher
+
+    from .conftest import ROOT
+
+    lines = (ROOT / "corpora" / "labelled" / "dev.jsonl").read_text(encoding="utf-8").splitlines()
+    records = [json.loads(line) for line in lines[::3]]
+
+    def findings(linter):
+        return [[(f.rule_id, f.start, f.end) for f in linter.scan(r["text"], channel=r["channel"]).findings]
+                for r in records]
+
+    with_test = findings(Linter())
+    monkeypatch.setattr(ProximityMatcher, "_together_in_a_sentence", lambda self, ctx, present: True)
+    assert findings(Linter()) == with_test
+    assert sum(map(bool, with_test)) > len(records) // 2

@@ -33,7 +33,7 @@ class ProximityMatcher:
         # vouches for one group only, and token lookups cost a jieba pass.
         text = ctx.text
         present = [[term for term in g if term in text] for g in self.groups]
-        if not all(present):
+        if not all(present) or not self._together_in_a_sentence(ctx, present):
             return []
         per_group = []
         for terms in present:
@@ -60,6 +60,29 @@ class ProximityMatcher:
         return [h for h in found
                 if not any(o is not h and h.start <= o.start and o.end <= h.end
                            and (o.start, o.end) != (h.start, h.end) for o in found)]
+
+    def _together_in_a_sentence(self, ctx: MatchContext, present: list[list[str]]) -> bool:
+        """Whether one sentence holds an occurrence of every group (in group order, without
+        overlap, for an ordered rule): the text-level condition of a token match, which
+        never crosses a sentence end. Settled without tokenizing, and most utterances
+        where the groups occur somewhere fail it."""
+        spans = [sorted((start, start + len(term)) for term in terms for start in ctx.occurrences(term))
+                 for terms in present]
+        if len(spans) == 1:
+            return bool(spans[0])
+        for start, end in spans[0]:
+            lo, hi = ctx.sentence_bounds(start, end)
+            cursor = end if self.ordered else lo
+            for group in spans[1:]:
+                # The earliest-ending occurrence keeps the most room for the groups after it.
+                ends = [e for s, e in group if s >= cursor and e <= hi]
+                if not ends:
+                    break
+                if self.ordered:
+                    cursor = min(ends)
+            else:
+                return True
+        return False
 
     def _window_from(
         self, anchor: TermHit, per_group: list[list[TermHit]]
