@@ -45,6 +45,22 @@ def test_threat_opened_by_a_negator_is_not_a_denial(linter):
     assert "IN004" in rule_ids(linter.scan("到时候别怪我们不客气"))
 
 
+@pytest.mark.parametrize("text", [
+    "您反映的上一位催收员让您转账到个人微信的事情，我们已经核实并处理，该人员已停止作业。",
+    "那条说你出门小心点的短信不是我们发的，我们已报送核查。",
+    "您问我们会不会去您单位？不会的，我们只和您本人沟通。",
+])
+def test_a_tactic_reported_disowned_or_denied_is_silent(linter, text):
+    assert linter.scan(text).findings == []
+
+
+def test_a_framing_silences_only_what_it_covers(linter):
+    # after the complaint is reported as handled, the visit is the collector's own
+    assert "IN001" in rule_ids(linter.scan("您反映的情况我们已核实，明天上午我们的人去您单位找您领导谈。"))
+    # a question the collector turns into a threat is no denial
+    assert "IN001" in rule_ids(linter.scan("你问我们敢不敢去你单位？不会？明天就到你单位门口。"))
+
+
 def test_borrower_turns_never_yield_collector_findings(linter):
     text = "客户：你们说要爆我通讯录、让我坐牢，这合法吗？\n催收员：我们不会这样做，请您放心。"
     assert linter.scan(text).findings == []

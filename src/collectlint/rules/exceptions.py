@@ -3,15 +3,53 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from collectlint.rules.matchers.base import CLAUSE_END, AnyOf, Hit, MatchContext, normalize_term
+import ahocorasick_rs
+
+from collectlint.rules.literals import parse_pattern, required_conditions, selectivity
+from collectlint.rules.matchers.base import (
+    CLAUSE_END,
+    AnyOf,
+    Hit,
+    MatchContext,
+    _Tests,
+    condition_tests,
+    normalize_term,
+    satisfied,
+)
 from collectlint.rules.matchers.regex import compile_pattern
 from collectlint.rules.schema import Exceptions
 from collectlint.text.tokenize import Token
 
 _REFUTATION_REACH = 12  # characters after the trigger searched for a refutation
+_FRAMING_REACH = 12  # characters after its sentence that a framing opened in it may take
 _QUOTES = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"', "'": "'", "《": "》"}
 _ANY_QUOTE = re.compile("[" + re.escape("".join(_QUOTES)) + "]")
+
+
+@lru_cache(maxsize=None)
+def _literal_tests(pattern: str) -> _Tests:
+    """The substring tests every match of a framing passes (each of its literal sets has a
+    member in the text); none when the pattern's literals cannot be derived. Remembered:
+    every rule has the same default framings."""
+    parsed = parse_pattern(pattern)
+    return condition_tests(required_conditions(parsed), frozenset()) if parsed is not None else ()
+
+
+@lru_cache(maxsize=None)
+def _any_cue(framings: tuple[str, ...]) -> ahocorasick_rs.AhoCorasick | None:
+    """One automaton for the rarest literal set of every framing (a sentence with none of
+    them has no framing): a search of ~170 literals, which an alternation in `re` would
+    try one by one at every position. None when some framing's literals cannot be derived."""
+    cues: set[str] = set()
+    for pattern in framings:
+        parsed = parse_pattern(pattern)
+        conditions = required_conditions(parsed) if parsed is not None else ()
+        if not conditions:
+            return None
+        cues |= max(conditions, key=selectivity)
+    return ahocorasick_rs.AhoCorasick(sorted(cues), implementation=ahocorasick_rs.Implementation.ContiguousNFA)
 
 
 def _quoted_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -44,6 +82,10 @@ class ExceptionChecker:
         self.reporting = tuple(normalize_term(r) for r in spec.reporting)
         self.phrases = tuple(normalize_term(p) for p in spec.phrases)
         self.patterns = tuple(compile_pattern(p) for p in spec.patterns)
+        self.framings = tuple(compile_pattern(p) for p in spec.framings)
+        # Their literal tests and gate are made on first use (shared by every rule with the
+        # same framings, and kept out of the pickled pack).
+        self._framing_sources = tuple(spec.framings)
         # Whether any phrase (negator) occurs: one search of their alternation, compiled on
         # first use (most rules never get a hit in a scan), in place of a test per phrase.
         self._any_phrase = AnyOf(self.phrases)
@@ -52,6 +94,7 @@ class ExceptionChecker:
     def silences(self, ctx: MatchContext, hit: Hit) -> bool:
         return (
             self._lawful_phrase_near(ctx, hit)
+            or self._framed(ctx, hit)
             or (self.negation and (self._negated(ctx, hit) or self._refuted(ctx, hit)))
             or (self.quotes and self._reported(ctx, hit))
         )
@@ -61,6 +104,32 @@ class ExceptionChecker:
         _, end = ctx.sentence_bounds(hit.start, hit.end)
         after = ctx.text[hit.end : min(end, hit.end + _REFUTATION_REACH)]
         return any(r in after for r in self.refutations)
+
+    def _framed(self, ctx: MatchContext, hit: Hit) -> bool:
+        """The match stands inside a framing that reports a complaint as handled, disowns a
+        message, or answers a borrower's question no (您问会不会上门？不会的). The framing
+        opens in the sentence of the match and may end just after it; what follows it in the
+        sentence is the collector's own again (您反映的情况已核实，明天我们去您单位 fires)."""
+        if not self.framings:
+            return False
+        s, e = ctx.sentence_bounds(hit.start, hit.end)
+        reach = min(len(ctx.text), e + _FRAMING_REACH)
+        region = ctx.text[s:reach]
+        gate = _any_cue(self._framing_sources)
+        if gate is not None and not gate.find_matches_as_indexes(region):
+            return False  # the usual sentence: no framing's rarest literal, one search
+        for framing, source in zip(self.framings, self._framing_sources, strict=True):
+            # A framing's literals (反映/投诉, 不是我司, 您问 …) are rarely all there: a few
+            # substring tests spare most regular-expression searches.
+            tests = _literal_tests(source)
+            if tests and not satisfied(tests, (), region):
+                continue
+            for m in framing.finditer(ctx.text, s, reach, timeout=1.0):
+                if m.start() >= e or m.start() > hit.start:
+                    break
+                if hit.end <= m.end():
+                    return True
+        return False
 
     def _reported(self, ctx: MatchContext, hit: Hit) -> bool:
         """The trigger stands inside quotation marks and the sentence reports someone

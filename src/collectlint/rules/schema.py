@@ -23,10 +23,45 @@ DEFAULT_REFUTATIONS = (
     "不存在", "是谣言", "不是真的", "是假的", "不属实", "不会发生", "是误传", "是骗人的", "是虚假的",
 )
 # With the trigger inside quotation marks, these show reported speech or a quoted rule,
-# not the collector's own threat: 您说的"坐牢"…, 规定"不得爆通讯录".
+# not the collector's own threat: 您说的"坐牢"…, 规定"不得爆通讯录", 您截图里那条'出门小心'
+# 不是我司发出的.
 DEFAULT_REPORTING = (
     "您说", "你说", "你们说", "有人说", "别人说", "网上说", "他们说", "对方说", "听说", "传言", "谣言",
     "短信说", "短信里说", "所谓", "规定", "禁止", "严禁", "不得", "不允许", "投诉", "冒充",
+    "截图", "收到的", "收到一条", "冒用", "假冒", "不是我司", "不是我们发", "并非我司", "非我司",
+)
+# Sentences that mention a tactic only to report, disown or deny it, whatever the tactic:
+# a complaint about a collector reported with what was done about it (您反映的上一位催收员
+# 让您转到个人微信一事，我们已核实并处理), a message or post disowned (那条短信不是我司发出的,
+# 有人冒用我司名义), a borrower's question answered no (您问会不会发到朋友圈——绝对不会).
+# Regular expressions over the sentence of the match; a framing silences the matches it
+# covers, and one that opens in their sentence may end in the next few characters
+# (您问会不会上门？不会的). What the sentence says after it is the collector's own again.
+_STAFF_OR_MESSAGE = (
+    "(?:催收员|催收人员|工作人员|员工|同事|坐席|专员|外访人员|业务员|客服|那位|那个人|上一位|前一位|之前那位"
+    "|外包|第三方|短信|信息|消息|电话|来电|帖子|海报|截图|图片|语音|录音|通知|信函|函件)"
+)
+DEFAULT_FRAMINGS = (
+    # a complaint reported, with what was done about it
+    "(?:您|你)(?:之前|此前|上次|刚才|刚刚|昨天|昨日|前天|前几天|日前|所)?(?:反映|投诉|举报|反馈)(?:过)?"
+    "(?:的|了的|过的|的是|我们|我司|说|称|有|了)[^。！？!?]{0,48}?"
+    "(?:(?:已|已经|经|均已|都已)(?:经)?(?:核实|核查|查实|查明|处理|处分|停止|停职|调查|清退|开除|解约|整改|追责|问责"
+    "|暂停|终止|调离|撤换|更换|严肃处理|上报|删除|移除|致歉|道歉)|(?:会|将|正在|马上|立即|立刻)(?:严肃处理|核实|核查|调查|追责|问责|整改))",
+    "(?:您|你)(?:之前|此前|上次|刚才|刚刚|昨天|昨日|前天|前几天)?(?:说|提到|讲)(?:的|过的)(?:那位|那个|那条|那些|上一位|之前的?)?"
+    + _STAFF_OR_MESSAGE + "[^。！？!?]{0,48}?"
+    "(?:(?:已|已经|经|均已|都已)(?:经)?(?:核实|核查|查实|查明|处理|处分|停止|停职|调查|清退|开除|整改|追责|问责|删除|移除)"
+    "|(?:会|将|正在)(?:严肃处理|核实|核查|调查|追责|问责))",
+    # a message, post or person disowned, and what the sentence says of it before
+    "[^。！？!?]{0,40}?" + _STAFF_OR_MESSAGE + "[^。！？!?，,]{0,8}?(?:不是|并非|非|不属于)(?:我司|我们|本公司|我们公司|我行|本行|本平台|我们平台)"
+    "(?:的)?(?:人员|员工|工作人员|的人)?(?:所)?(?:发|说|打|为|干|做|寄|贴|录|出具)",
+    "[^。！？!?]{0,40}?(?:不是|并非|非)(?:我司|本公司|我们公司|我行|本平台)(?:的)?(?:人员|员工|工作人员)?(?:所为|发出|发送|所发)",
+    "[^。！？!?]{0,40}?(?:与|跟|和)(?:我司|我们公司|本公司|我行|本平台)(?:无关|没有关系|没关系|无任何关系)",
+    "[^。！？!?]{0,40}?(?:冒用|冒充|假冒|盗用)(?:我司|我们公司|本公司|我行|本平台|我们)(?:的)?(?:名义|名字|身份|号码)[^。！？!?]{0,40}",
+    # a borrower's question answered no
+    "(?:您|你)(?:刚才|刚刚|之前|上次|昨天|一直)?(?:问|担心|害怕|怕|顾虑|关心|想知道)(?:的|过|我们|我)?[^。！？!?]{0,40}?"
+    r"(?:——|—|--|：|:|，|,|\?|」|”|\")\s*(?:(?:我)?(?:明确|郑重|可以|跟您|向您|跟你|向你)?(?:地)?(?:告诉|回复|答复|保证)(?:您|你)?[：:，,]?\s*)?"
+    "(?:绝对|肯定|当然|一定|根本|完全|从来)?(?:不会|不可能|不存在|并没有|没有这回事|没这回事|没有的事|不是的|不是|没有)"
+    r"(?=的|哈|啊|呀|呢|[。！!，,；;：:\s]|——|$)",
 )
 # The search for a negator stops at a conditional connective: in 你没有还款就抓你 the
 # negation belongs to the condition, not to the threat.
@@ -53,6 +88,10 @@ class Exceptions(_Strict):
     stops: tuple[str, ...] = DEFAULT_NEGATION_STOPS
     window: int = Field(default=4, ge=1, le=20, description="tokens before the match searched for a negator")
     refutations: tuple[str, ...] = DEFAULT_REFUTATIONS
+    framings: tuple[str, ...] = Field(
+        default=DEFAULT_FRAMINGS,
+        description="regular expressions: a sentence that reports, disowns or denies the tactic is silent",
+    )
     quotes: bool = Field(default=True, description="a quoted trigger with a reporting cue is silent")
     reporting: tuple[str, ...] = DEFAULT_REPORTING
     phrases: tuple[str, ...] = Field(
