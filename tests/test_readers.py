@@ -131,7 +131,7 @@ def test_labels_with_a_number_or_name_and_more_role_names(text, speakers):
 
 
 @pytest.mark.parametrize("text", ["客户您好：您的借款已逾期，请尽快处理。", "借款人张三：限你三日内还清。",
-                                  "催收部门：您的借款已逾期。"])
+                                  "借款人张某：限你三日内还清。", "催收部门：您的借款已逾期。"])
 def test_a_message_that_opens_with_a_salutation_or_sender_is_not_a_call(text):
     utterances, labelled, *_ = TranscriptParser().parse(text)
     assert not labelled and [u.text for u in utterances] == [text]

@@ -43,19 +43,19 @@ _NAME_SUFFIX = r"(?:[小老阿][\u4e00-\u9fff]|[\u4e00-\u9fff]某)"
 
 
 def _line_pattern(labels: Mapping[str, Speaker]) -> re.Pattern[str]:
-    """A line: optional timestamp, optional label (group 3, the name with any suffix) and
-    colon, optional timestamp, then the rest of the line (group 6). `finditer` over the
-    whole text gives every line in one C-level pass (Python's own `re`, faster than
-    `regex` for this simple a pattern)."""
-    def alternation(names: list[str]) -> str:
-        return "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) or "(?!)"
-
-    collectors = alternation([n for n, who in labels.items() if who == "collector"])
-    others = alternation([n for n, who in labels.items() if who != "collector"])
-    label = (rf"(?:{collectors})(?:{_NUMBER_SUFFIX}|{_NAME_SUFFIX})?"
-             rf"|(?:{others}){_NUMBER_SUFFIX}?")
-    return re.compile(rf"^{_SPACE}(?:{_TIMESTAMP}{_SPACE})?(?:({label}){_SPACE}[：:]{_SPACE})?"
+    """A line: optional timestamp, optional label and colon (group 3 the name of a plain
+    label; groups 4 and 5 the name and suffix of one with a suffix), optional timestamp,
+    then the rest of the line (group 8). `finditer` over the whole text gives every line
+    in one C-level pass (Python's own `re`, faster than `regex` for this simple a pattern);
+    the plain label, colon right after the name, is tried first, without the suffixes."""
+    names = "|".join(re.escape(n) for n in sorted(labels, key=len, reverse=True)) or "(?!)"
+    return re.compile(rf"^{_SPACE}(?:{_TIMESTAMP}{_SPACE})?"
+                      rf"(?:({names}){_SPACE}[：:]{_SPACE}"
+                      rf"|({names})({_NUMBER_SUFFIX}|{_NAME_SUFFIX}){_SPACE}[：:]{_SPACE})?"
                       rf"(?:{_TIMESTAMP}{_SPACE})?([^\n]*)", re.MULTILINE)
+
+
+_IS_NAME_SUFFIX = re.compile(_NAME_SUFFIX)
 
 
 # The time of a call or message as the text shows it: a date and a clock time
@@ -82,6 +82,7 @@ _DATE_OR_NOT_AND_CLOCK = rf"(?:{_DATE}[ \t\u3000T]*)?{_CLOCK}(?!\d)"
 _LEADING_STAMP = regex.compile(
     rf"^\s*(?:【[^】\n]{{1,20}}】\s*)?{_OPEN}?\s*{_DATE_OR_NOT_AND_CLOCK}\s*{_CLOSE}?"
     r"(?!\s*(?:前|之前|以前|截止|到期|止|为止|起|开始|至|到|-|~|—|\d))")
+_STAMP_REACH = 64  # characters from the end of a message searched for its send time
 _TRAILING_STAMP = regex.compile(
     rf"(?:^|(?<=[。！？!?；;…\n】）)\]])|发送于|发于|发送时间[：:]?)\s*{_OPEN}?\s*"
     rf"(?:(?:发送于|发于|发送时间)[：:]?\s*)?{_DATE_OR_NOT_AND_CLOCK}\s*{_CLOSE}?\s*$")
@@ -112,8 +113,10 @@ def stamp_clock(match: regex.Match[str]) -> str | None:
 def message_time(text: str) -> tuple[str | None, str | None]:
     """The send time a message without speaker labels shows at its start or end: (ISO
     8601 local time, None) with a date, (None, time of day) without."""
-    for pattern in (_LEADING_STAMP, _TRAILING_STAMP):
-        found = pattern.search(text)
+    # A stamp at the end is at most ~40 characters long: the search starts near the end
+    # (look-behinds still see what comes before).
+    for pattern, start in ((_LEADING_STAMP, 0), (_TRAILING_STAMP, max(0, len(text) - _STAMP_REACH))):
+        found = pattern.search(text, start)
         if found:
             if found["year"] is not None:
                 moment = stamp_time(found)
@@ -158,11 +161,6 @@ class TranscriptParser:
     def __init__(self, labels: Mapping[str, Speaker] | None = None) -> None:
         self.labels = dict(DEFAULT_SPEAKER_LABELS if labels is None else labels)
         self._line = _line_pattern(self.labels)
-        self._by_length = sorted(self.labels, key=len, reverse=True)
-
-    def _speaker_of(self, label: str) -> Speaker:
-        """The speaker of a label with a suffix (坐席A, 催收员小李): its longest known name."""
-        return self.labels[next(n for n in self._by_length if label.startswith(n))]
 
     def parse(self, text: str, default_speaker: Speaker = "collector") -> Transcript:
         """Utterances of `text`, whether any line carried a speaker label, and the time of a
@@ -175,7 +173,13 @@ class TranscriptParser:
         seen_body = labelled = False
         speaker: Speaker = "unknown"  # until the first label; see the end when there is none
         for number, m in enumerate(self._line.finditer(text), start=1):
-            t1, t2, label, t3, t4, rest = m.groups()
+            t1, t2, label, named, suffix, t3, t4, rest = m.groups()
+            body_at = 8
+            if named:
+                label = named
+                if labels[named] != "collector" and _IS_NAME_SUFFIX.fullmatch(suffix):
+                    # 借款人张某： opens a message addressed to him: the line is text
+                    label, t3, t4, rest, body_at = None, None, None, text[m.start(4):m.end(8)], 4
             body = rest.rstrip()
             if not seen_body:
                 if time_of_header is None:
@@ -186,9 +190,9 @@ class TranscriptParser:
                 seen_body = bool(body)
             if label:
                 labelled = True
-                speaker = labels.get(label) or self._speaker_of(label)
+                speaker = labels[label]
             if body:
-                start = m.start(6)
+                start = m.start(body_at)
                 append(Utterance(len(utterances), speaker, start, start + len(body), body, number,
                                  t1 or t2 or t3 or t4))
         if not labelled:
