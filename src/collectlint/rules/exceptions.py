@@ -29,12 +29,18 @@ _ANY_QUOTE = re.compile("[" + re.escape("".join(_QUOTES)) + "]")
 
 
 @lru_cache(maxsize=None)
+def _framing_conditions(pattern: str) -> tuple[frozenset[str], ...]:
+    """The literal sets every match of a framing draws from; none when they cannot be
+    derived. Remembered: every rule has the same default framings."""
+    parsed = parse_pattern(pattern)
+    return required_conditions(parsed) if parsed is not None else ()
+
+
+@lru_cache(maxsize=None)
 def _literal_tests(pattern: str) -> _Tests:
     """The substring tests every match of a framing passes (each of its literal sets has a
-    member in the text); none when the pattern's literals cannot be derived. Remembered:
-    every rule has the same default framings."""
-    parsed = parse_pattern(pattern)
-    return condition_tests(required_conditions(parsed), frozenset()) if parsed is not None else ()
+    member in the text)."""
+    return condition_tests(_framing_conditions(pattern), frozenset())
 
 
 @lru_cache(maxsize=None)
@@ -44,8 +50,7 @@ def _any_cue(framings: tuple[str, ...]) -> ahocorasick_rs.AhoCorasick | None:
     try one by one at every position. None when some framing's literals cannot be derived."""
     cues: set[str] = set()
     for pattern in framings:
-        parsed = parse_pattern(pattern)
-        conditions = required_conditions(parsed) if parsed is not None else ()
+        conditions = _framing_conditions(pattern)
         if not conditions:
             return None
         cues |= max(conditions, key=selectivity)
