@@ -163,9 +163,10 @@ class TranscriptParser:
         self._line = _line_pattern(self.labels)
 
     def parse(self, text: str, default_speaker: Speaker = "collector") -> Transcript:
-        """Utterances of `text`, whether any line carried a speaker label, and the time of a
-        header line. `default_speaker` applies when no line is labelled; before the first
-        label, the speaker is unknown."""
+        """Utterances of `text`, whether any line carried a speaker label, and the time the
+        text shows: a header line's or a message's stamp (ISO 8601), else the time of day of
+        a message's stamp without a date or of per-turn clock stamps. `default_speaker`
+        applies when no line is labelled; before the first label, the speaker is unknown."""
         utterances: list[Utterance] = []
         append = utterances.append
         labels = self.labels
