@@ -4,7 +4,8 @@ rule pack occurs in collection speech.
     python bench/literal_frequency.py
 
 The share of the collector sentences of corpora/labelled/dev.jsonl (calls: the
-collector's turns; messages: the whole text) that contain each literal the rules'
+collector's turns, the first sentence of each with its speaker label; messages: the
+whole text) that contain each literal the rules'
 conditions name, after normalization. The prefilter triggers a rule on its rarest literal
 group, and each alternative of a big pattern on its rarest condition, by this table
 (collectlint.rules.literals.selectivity); longer literals rarer than the length-based
@@ -47,10 +48,18 @@ def collector_sentences(linter, path: Path) -> list[str]:
     for line in path.read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
         document = linter.reader.from_text(record["text"], channel=record["channel"])
+        text = document.text
         for utterance in document.utterances:
             if utterance.speaker != "collector":
                 continue
-            for sentence in SENTENCE_END.split(utterance.text):
+            # The turn's first sentence with what precedes it on its line (a time stamp,
+            # the label 坐席： or 催收员：): the document pass searches labels too, and a
+            # literal inside one (坐, 催收) is found at every turn.
+            line_start = text.rfind("\n", 0, utterance.start) + 1
+            label = text[line_start:utterance.start]
+            for k, sentence in enumerate(SENTENCE_END.split(utterance.text)):
+                if k == 0:
+                    sentence = label + sentence
                 if sentence.strip():
                     sentences.append(normalize(sentence).text)
     return sentences
