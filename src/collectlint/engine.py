@@ -149,7 +149,11 @@ class _Conversation:
     def _turn_starts(self) -> list[int]:
         """Normalized offset of the start of each turn."""
         if self._starts is None:
-            self._starts = [self.norm.normalized_offset(u.start) for u in self.document.utterances]
+            utterances = self.document.utterances
+            if self.norm.identity:  # nothing cut or expanded: the offsets are the source's
+                self._starts = [u.start for u in utterances]
+            else:
+                self._starts = [self.norm.normalized_offset(u.start) for u in utterances]
         return self._starts
 
 
@@ -199,6 +203,7 @@ def scan_document(
             work.append((i, present, in_scope(document.utterances[i].speaker, candidates)))
     budget = RegexBudget(REGEX_BUDGET_SECONDS if regex_budget is None else regex_budget)
     conversation = _Conversation(document, norm)
+    turn_bound = ruleset.turn_bound  # rules that apply only after something was said
     matches: list[Match] = contact_time_matches(document, ruleset, quiet_hours)
 
     for i, present, candidates in work:
@@ -211,7 +216,9 @@ def scan_document(
             selected: list[tuple[int, list[int] | None]] = [(r, None) for r in candidates]
         else:
             selected = prefilter.select(candidates, present.keys(), text)
-        selected = [(r, chosen) for r, chosen in selected if conversation.allows(r, rules[r], i)]
+        if turn_bound:
+            selected = [(r, chosen) for r, chosen in selected
+                        if r not in turn_bound or conversation.allows(r, rules[r], i)]
         if not selected:
             continue
         if present is None:

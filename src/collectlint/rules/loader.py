@@ -109,6 +109,12 @@ class RuleSet:
         return Prefilter(self.rules, self.variants)
 
     @cached_property
+    def turn_bound(self) -> frozenset[int]:
+        """Indexes of the conversation-state rules (`after:`): they apply to a turn only
+        after another turn said one of their sayings."""
+        return frozenset(r for r, rule in enumerate(self.rules) if getattr(rule.spec, "after", None) is not None)
+
+    @cached_property
     def _scopes(self) -> dict[tuple[str, str], frozenset[int]]:
         """(speaker, channel) → the indexes of the rules in scope, filled as pairs occur."""
         return {}
