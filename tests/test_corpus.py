@@ -20,7 +20,8 @@ def load(name):
 
 @pytest.fixture(scope="module")
 def splits():
-    return {"dev": load("dev.jsonl"), "holdout": load("holdout.jsonl"), "unseen": load("unseen.jsonl")}
+    return {"dev": load("dev.jsonl"), "holdout": load("holdout.jsonl"), "unseen": load("unseen.jsonl"),
+            "round35": load("round35.jsonl")}
 
 
 def test_records_are_well_formed(splits):
