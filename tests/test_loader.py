@@ -235,6 +235,25 @@ def test_a_loaded_pack_is_cached_and_a_changed_file_is_loaded_again(tmp_path, mo
     assert len(list((tmp_path / "cache" / "collectlint").glob("pack-*.pickle"))) == 2
 
 
+def test_a_cached_pack_brings_its_prefilter_and_scans_alike(tmp_path, monkeypatch):
+    """The stored pack carries its prefilter (trigger literals worked out), without the
+    automaton or anything a scan filled in; both are made again on use."""
+    from collectlint import Linter
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    fresh = load_rule_pack([builtin_rules_dir()])
+    assert "prefilter" in fresh.__dict__  # worked out when the pack was stored
+    cached = load_rule_pack([builtin_rules_dir()])
+    assert cached is not fresh and "prefilter" in cached.__dict__
+    prefilter = cached.prefilter
+    assert prefilter._automaton is None and prefilter._selections == {}
+    assert prefilter.triggers == fresh.prefilter.triggers and prefilter.literals == fresh.prefilter.literals
+    text = "催收员：你再不还钱，我们明天就去你单位找你领导，再爆你通讯录。\n客户：你们这是违法的"
+    found = [(f.rule_id, f.start, f.end) for f in Linter(cached).scan(text).findings]
+    assert found and found == [(f.rule_id, f.start, f.end) for f in Linter(fresh).scan(text).findings]
+    assert prefilter._automaton is not None
+
+
 def test_a_pickled_regex_matcher_unpacks_its_alternatives_on_first_use():
     import pickle
 

@@ -77,6 +77,7 @@ def cached_load(dirs: Sequence[Path], folder: Path, load: Callable[[Sequence[Pat
 
 
 def _store(path: Path, ruleset: RuleSet) -> None:
+    ruleset.prefilter  # noqa: B018 - worked out now, so that it is stored with the pack
     try:
         data = pickle.dumps(ruleset, protocol=pickle.HIGHEST_PROTOCOL)
     except (pickle.PicklingError, TypeError, AttributeError):

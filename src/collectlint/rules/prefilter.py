@@ -60,9 +60,6 @@ class Prefilter:
         # a document that has none, nearly every one, is searched once, not twice.
         self._variants = variants if variants is not None and variants.size else None
         spellings = sorted(set(self._variants.spellings) - self.literals) if self._variants else []
-        # A contiguous NFA: over the pack's ~19,000 literals it builds in ~35 ms and takes a
-        # few MB. A DFA searches ~1.5x faster but takes ~0.35 s and ~110 MB to build, in
-        # every worker process, and the search is a few per cent of a scan.
         self._searchable = self._patterns + spellings
         # Automaton pattern index → index of the spelling it is (some are trigger literals too).
         self._spelling_at: dict[int, int] = {}
@@ -70,10 +67,19 @@ class Prefilter:
             spelling_index = {v: j for j, v in enumerate(self._variants.spellings)}
             self._spelling_at = {i: spelling_index[p] for i, p in enumerate(self._searchable)
                                  if p in spelling_index}
-        self._automaton: ahocorasick_rs.AhoCorasick | None = None
-        if self._searchable:
-            self._automaton = ahocorasick_rs.AhoCorasick(
-                self._searchable, store_patterns=False, implementation=ahocorasick_rs.Implementation.ContiguousNFA)
+        self._automaton: ahocorasick_rs.AhoCorasick | None = None  # built on first search
+
+    # The pack cache stores a loaded pack with its prefilter (working out ~23,000 trigger
+    # literals is a tenth of a second of a one-message scan); the automaton does not pickle
+    # and is built again on the first search, and what a scan has filled in starts afresh.
+    _SCAN_STATE = ("_automaton", "_selections", "_utterances_selected", "_others")
+
+    def __getstate__(self) -> dict[str, object]:
+        return {k: v for k, v in self.__dict__.items() if k not in self._SCAN_STATE}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._automaton, self._selections, self._utterances_selected = None, {}, 0
 
     def prepare(self, norm: NormalizedText) -> tuple[NormalizedText, list[tuple[int, str]]]:
         """The text with its spelling variants replaced by their standard forms, and every
@@ -90,7 +96,13 @@ class Prefilter:
 
     def _search(self, text: str) -> list[tuple[int, int, int]]:
         if self._automaton is None:
-            return []
+            if not self._searchable:
+                return []
+            # A contiguous NFA: over the pack's ~23,000 literals it builds in ~35 ms and takes a
+            # few MB. A DFA searches ~1.5x faster but takes ~0.35 s and ~110 MB to build, in
+            # every worker process, and the search is a few per cent of a scan.
+            self._automaton = ahocorasick_rs.AhoCorasick(
+                self._searchable, store_patterns=False, implementation=ahocorasick_rs.Implementation.ContiguousNFA)
         return self._automaton.find_matches_as_indexes(text, overlapping=True)
 
     def _literals(self, found: list[tuple[int, int, int]]) -> list[tuple[int, str]]:
