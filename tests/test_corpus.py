@@ -20,8 +20,7 @@ def load(name):
 
 @pytest.fixture(scope="module")
 def splits():
-    return {"dev": load("dev.jsonl"), "holdout": load("holdout.jsonl"), "unseen": load("unseen.jsonl"),
-            "round35": load("round35.jsonl")}
+    return {"dev": load("dev.jsonl"), "holdout": load("holdout.jsonl"), "unseen": load("unseen.jsonl")}
 
 
 def test_records_are_well_formed(splits):
