@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from collectlint.batch import DailyLimits, Key
 from collectlint.io.readers import RawInput
 from collectlint.models import DocumentResult, Stat, Summary
+from collectlint.rules import compiled
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -148,10 +149,12 @@ def joined(items: list[Item], separator: str) -> list[Item]:
     return out
 
 
-def _scan_chunk(chunk: list[RawInput]) -> list[Item]:
+def _scan_chunk(chunk: list[RawInput]) -> tuple[list[Item], dict[str, bytes]]:
+    """The chunk's items, and the patterns this worker compiled for it: the parent keeps
+    them for the next run (see rules/compiled.py)."""
     formatter = _state["formatter"]
     items = scan_chunk(chunk, _state["linter"], _state["limits"], _state["rendering"], formatter)
-    return joined(items, formatter.separator) if formatter is not None else items
+    return (joined(items, formatter.separator) if formatter is not None else items), compiled.store().take_new()
 
 
 def chunked(raw_inputs: Iterable[RawInput]) -> Iterator[list[RawInput]]:
@@ -192,7 +195,7 @@ def scan_in_processes(chunks: Iterable[list[RawInput]], linter: Any, jobs: int,
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
                                initargs=(linter.options, rendering))
     try:
-        pending: deque[tuple[list[RawInput], Future[list[Item]]]] = deque()
+        pending: deque[tuple[list[RawInput], Future[tuple[list[Item], dict[str, bytes]]]]] = deque()
         broken = False
 
         def in_parent(chunk: list[RawInput]) -> list[Item]:
@@ -209,7 +212,8 @@ def scan_in_processes(chunks: Iterable[list[RawInput]], linter: Any, jobs: int,
             nonlocal broken
             chunk, future = pending.popleft()
             try:
-                items = future.result()
+                items, new_patterns = future.result()
+                compiled.store().merge(new_patterns)
             except BrokenProcessPool:
                 # A worker died (killed, out of memory): go on in this process.
                 broken = True

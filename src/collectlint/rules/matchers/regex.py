@@ -12,6 +12,7 @@ from typing import TypeVar
 import ahocorasick_rs
 import regex
 
+from collectlint.rules import compiled
 from collectlint.rules.literals import PatternFacts, derive_facts
 from collectlint.rules.matchers.base import (
     Hit,
@@ -25,8 +26,9 @@ from collectlint.rules.matchers.base import (
 
 def compile_pattern(pattern: str) -> regex.Pattern[str]:
     """Patterns run on normalized text, so they are normalized the same way: NFKC turns
-    full-width punctuation (，！？) into ASCII, and matching ignores ASCII case."""
-    return regex.compile(unicodedata.normalize("NFKC", pattern), regex.IGNORECASE)
+    full-width punctuation (，！？) into ASCII, and matching ignores ASCII case (the
+    store's FLAGS). Compiled once per machine: see rules/compiled.py."""
+    return compiled.store().compile(unicodedata.normalize("NFKC", pattern))
 
 
 _T = TypeVar("_T")
