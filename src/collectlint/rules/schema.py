@@ -23,6 +23,7 @@ DEFAULT_NEGATORS = (
 DEFAULT_REFUTATIONS = (
     "不存在", "是谣言", "不是真的", "是假的", "不属实", "不会发生", "是误传", "是骗人的", "是虚假的",
     "都是吓唬人", "全是吓唬人", "都是吓唬你", "都是骗人的", "都是瞎说",
+    "是违法行为", "是违法的", "属于违法", "都是违法的",
 )
 # With the trigger inside quotation marks, these show reported speech or a quoted rule,
 # not the collector's own threat: 您说的"坐牢"…, 规定"不得爆通讯录", 您截图里那条'出门小心'
