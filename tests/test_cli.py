@@ -115,7 +115,7 @@ def test_select_and_ignore_by_id_name_or_category(capsys):
     path = "corpora/examples/threat_sms.txt"
     _, out, _ = run(capsys, "scan", "--format", "jsonl", "--select", "intimidation", path)
     assert {f["category"] for f in json.loads(out)["findings"]} == {"intimidation"}
-    _, out, _ = run(capsys, "scan", "--format", "jsonl", "--ignore", "IN001,IN003,IN010,threat-to-publish", path)
+    _, out, _ = run(capsys, "scan", "--format", "jsonl", "--ignore", "IN001,IN003,IN010,threat-to-publish,PE003", path)
     assert {f["rule_id"] for f in json.loads(out)["findings"]} == {"TV002"}
     code, _, err = run(capsys, "scan", "--select", "nonsense", path)
     assert code == 2 and "unknown rule or category 'nonsense'" in err
