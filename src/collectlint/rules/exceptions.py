@@ -6,6 +6,7 @@ import re
 from functools import lru_cache
 
 import ahocorasick_rs
+import regex
 
 from collectlint.rules.literals import parse_pattern, required_conditions, selectivity
 from collectlint.rules.matchers.base import (
@@ -41,6 +42,14 @@ def _literal_tests(pattern: str) -> _Tests:
     """The substring tests every match of a framing passes (each of its literal sets has a
     member in the text)."""
     return condition_tests(_framing_conditions(pattern), frozenset())
+
+
+@lru_cache(maxsize=None)
+def _compiled_framings(framings: tuple[str, ...]) -> tuple[regex.Pattern[str], ...]:
+    """The framings compiled, once per process for every rule that has them (all rules
+    share the default framings). Kept out of the pickled pack: a copy per rule made up
+    most of its size and of its load time."""
+    return tuple(compile_pattern(p) for p in framings)
 
 
 @lru_cache(maxsize=None)
@@ -87,10 +96,10 @@ class ExceptionChecker:
         self.reporting = tuple(normalize_term(r) for r in spec.reporting)
         self.phrases = tuple(normalize_term(p) for p in spec.phrases)
         self.patterns = tuple(compile_pattern(p) for p in spec.patterns)
-        self.framings = tuple(compile_pattern(p) for p in spec.framings)
-        # Their literal tests and gate are made on first use (shared by every rule with the
-        # same framings, and kept out of the pickled pack).
+        # Compiled now to report a bad pattern at load; like their literal tests and gate,
+        # shared by every rule with the same framings and kept out of the pickled pack.
         self._framing_sources = tuple(spec.framings)
+        _compiled_framings(self._framing_sources)
         # Whether any phrase (negator) occurs: one search of their alternation, compiled on
         # first use (most rules never get a hit in a scan), in place of a test per phrase.
         self._any_phrase = AnyOf(self.phrases)
@@ -115,7 +124,7 @@ class ExceptionChecker:
         message, or answers a borrower's question no (您问会不会上门？不会的). The framing
         opens in the sentence of the match and may end just after it; what follows it in the
         sentence is the collector's own again (您反映的情况已核实，明天我们去您单位 fires)."""
-        if not self.framings:
+        if not self._framing_sources:
             return False
         s, e = ctx.sentence_bounds(hit.start, hit.end)
         reach = min(len(ctx.text), e + _FRAMING_REACH)
@@ -123,7 +132,7 @@ class ExceptionChecker:
         gate = _any_cue(self._framing_sources)
         if gate is not None and not gate.find_matches_as_indexes(region):
             return False  # the usual sentence: no framing's rarest literal, one search
-        for framing, source in zip(self.framings, self._framing_sources, strict=True):
+        for framing, source in zip(_compiled_framings(self._framing_sources), self._framing_sources, strict=True):
             # A framing's literals (反映/投诉, 不是我司, 您问 …) are rarely all there: a few
             # substring tests spare most regular-expression searches.
             tests = _literal_tests(source)
