@@ -10,6 +10,7 @@ from collectlint import Linter
 from collectlint.io.readers import DocumentReader
 from collectlint.rules import prefilter
 from collectlint.rules.loader import builtin_rules_dir, load_rule_pack
+from collectlint.text.normalize import normalize
 
 from .conftest import EXAMPLES, ROOT
 
@@ -70,6 +71,39 @@ _PIECES = [
 def test_fast_and_exhaustive_agree_on_generated_transcripts(pair, text, channel):
     fast, exhaustive = pair
     _same(fast, exhaustive, text, channel=channel)
+
+
+def _searches(prefilter_, text):
+    """The literal search by substring lookup (a process's first characters) and by the
+    automaton (after them), on the same text."""
+    prefilter_._looked_up = 0
+    by_lookup = prefilter_._search(text)
+    prefilter_._looked_up = prefilter._LOOKUP_CHARS + 1
+    return by_lookup, prefilter_._search(text)
+
+
+def test_the_lookup_search_finds_what_the_automaton_finds_on_the_corpus(pair):
+    fast, _ = pair
+    for doc_id, text, _channel in _corpus_texts():
+        norm = normalize(text).text[:prefilter._LOOKUP_CHARS]
+        by_lookup, by_automaton = _searches(fast.ruleset.prefilter, norm)
+        assert by_lookup == by_automaton, doc_id
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=60).map("".join))
+def test_the_lookup_search_finds_what_the_automaton_finds_on_generated_text(pair, text):
+    fast, _ = pair
+    by_lookup, by_automaton = _searches(fast.ruleset.prefilter, normalize(text).text)
+    assert by_lookup == by_automaton
+
+
+def test_a_single_message_never_builds_the_automaton():
+    linter = Linter(load_rule_pack([builtin_rules_dir()]))
+    assert linter.scan("【XX银行】您本期账单应还1280元，还款日为11月20日，请按时还款。").findings == []
+    assert linter.ruleset.prefilter._automaton is None
+    linter.scan("你再不还钱就上门找你家人。" * (prefilter._LOOKUP_CHARS // 10))
+    assert linter.ruleset.prefilter._automaton is not None
 
 
 def test_a_spelling_that_is_also_a_trigger_literal_is_replaced(pair):

@@ -251,7 +251,7 @@ def test_a_cached_pack_brings_its_prefilter_and_scans_alike(tmp_path, monkeypatc
     text = "催收员：你再不还钱，我们明天就去你单位找你领导，再爆你通讯录。\n客户：你们这是违法的"
     found = [(f.rule_id, f.start, f.end) for f in Linter(cached).scan(text).findings]
     assert found and found == [(f.rule_id, f.start, f.end) for f in Linter(fresh).scan(text).findings]
-    assert prefilter._automaton is not None
+    assert prefilter._looked_up > 0  # searched (a short text by lookup: see test_fast_mode)
 
 
 def test_a_pickled_regex_matcher_unpacks_its_alternatives_on_first_use():
