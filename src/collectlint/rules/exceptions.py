@@ -25,6 +25,7 @@ from collectlint.text.tokenize import Token
 
 _REFUTATION_REACH = 12  # characters after the trigger searched for a refutation
 _FRAMING_REACH = 12  # characters after its sentence that a framing opened in it may take
+_DOUBLE_NEGATIVES = ("不得不", "不得已", "不能不")
 _QUOTES = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"', "'": "'", "《": "》"}
 _ANY_QUOTE = re.compile("[" + re.escape("".join(_QUOTES)) + "]")
 
@@ -175,7 +176,9 @@ class ExceptionChecker:
             _, lo = ctx.token_index_at(hit.inner[0])
             _, hi = ctx.token_index_at(hit.inner[1] - 1)
             scan.extend(range(hi, lo - 1, -1))
-        scan.extend(range(first - 1, max(-1, first - 1 - self.window), -1))
+        # A match that starts inside a token starts inside its negator too (不|会冻结: 不会).
+        begin = first if tokens[first].start < hit.start else first - 1
+        scan.extend(range(begin, max(-1, first - 1 - self.window), -1))
         for i in scan:
             word = tokens[i].text
             if word in self.stops or any(ch in CLAUSE_END for ch in word):
@@ -198,6 +201,8 @@ class ExceptionChecker:
         text, start = ctx.text, token.start
         if text[start:start + 1] in ("不", "没") and 0 < start and text[start - 1] == text[start + 1:start + 2]:
             return False  # the middle of an A-not-A question (要不要, 会不会, 有没有) asks, not denies
+        if text.startswith(_DOUBLE_NEGATIVES, start):
+            return False  # 不得不联系, 不能不管: an obligation, not a denial
         if token.text in self.negators:
             return True
         return text.startswith(self._multi_char, start)
