@@ -164,7 +164,7 @@ def jobs_speedup(path: Path, reps: int) -> tuple[float, float, float, float]:
 def cold_start(reps: int) -> tuple[float, float, float]:
     """A bank's bill reminder: no finding, but not free of candidates either (账单, 还款 are
     trigger literals of the no-sender and third-party rules), so the scan runs rules on it
-    without loading jieba. Hardly any real message is free of all ~23,000 trigger literals."""
+    without loading jieba. Hardly any real message is free of all ~25,000 trigger literals."""
     ours = ("import collectlint; r = collectlint.scan_text('【某银行】尊敬的客户，您本期账单应还1280元，"
             "还款日为11月20日，请按时还款，如已还款请忽略。'); assert not r.findings")
     theirs = "import jieba; jieba.initialize()"
