@@ -80,7 +80,7 @@ _HEADER_TIME = regex.compile(
 # a sentence end, a line break, a bracket or 发送于 …, is a time the message speaks of.
 _DATE_OR_NOT_AND_CLOCK = rf"(?:{_DATE}[ \t\u3000T]*)?{_CLOCK}(?!\d)"
 _LEADING_STAMP = regex.compile(
-    rf"^\s*(?:【[^】\n]{{1,20}}】\s*)?{_OPEN}?\s*(?:(?:发送时间|发送于|发于|发送|时间)[：:]?\s*)?{_DATE_OR_NOT_AND_CLOCK}\s*{_CLOSE}?"
+    rf"^\s*(?:【[^】\n]{{1,20}}】\s*)?{_OPEN}?\s*(?:(?:发送时间|发送于|发于|发送)[：:]?\s*)?{_DATE_OR_NOT_AND_CLOCK}\s*{_CLOSE}?"
     r"(?!\s*(?:前|之前|以前|截止|到期|止|为止|起|开始|至|到|-|~|—|\d))")
 _STAMP_REACH = 64  # characters from the end of a message searched for its send time
 _TRAILING_STAMP = regex.compile(

@@ -184,8 +184,11 @@ class ExceptionChecker:
             if word in self.stops or any(ch in CLAUSE_END for ch in word):
                 return False
             if self._negator_at(ctx, tokens[i]):
-                following = ctx.text[tokens[i].start : tokens[i].start + 8]
-                return not any(following.startswith(b) for b in self.breakers)
+                # A breaker may start inside the negator's token too (千万别|以为, 千万别|逼).
+                token = tokens[i]
+                following = ctx.text[token.start : token.end + 8]
+                return not any(following.startswith(b, k) for b in self.breakers
+                               for k in range(token.end - token.start))
         return False
 
     def _negator_in_clause(self, ctx: MatchContext, hit: Hit) -> bool:
