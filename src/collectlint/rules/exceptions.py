@@ -28,6 +28,8 @@ _FRAMING_REACH = 12  # characters after its sentence that a framing opened in it
 _DOUBLE_NEGATIVES = ("不得不", "不得已", "不能不")
 _QUOTES = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"', "'": "'", "《": "》"}
 _ANY_QUOTE = re.compile("[" + re.escape("".join(_QUOTES)) + "]")
+_SAID = ("您说", "你说")
+_NOT_RHETORICAL = "(?!要是|如果|假如|万一|呢|是不是|对吧|对不对|会不会|好不好|该|怎么|咋|吧)"
 
 
 @lru_cache(maxsize=None)
@@ -95,8 +97,13 @@ class ExceptionChecker:
         self.refutations = tuple(normalize_term(r) for r in spec.refutations)
         self.quotes = spec.quotes
         self.reporting = tuple(normalize_term(r) for r in spec.reporting)
-        self.phrases = tuple(normalize_term(p) for p in spec.phrases)
-        self.patterns = tuple(compile_pattern(p) for p in spec.patterns)
+        phrases = tuple(normalize_term(p) for p in spec.phrases)
+        # 您说/你说 reports the borrower's words, unless the collector asks a rhetorical
+        # question with it (您说要是发到您朋友圈里，大家会怎么看？): a pattern, not a phrase.
+        said = tuple(p for p in phrases if p in _SAID)
+        self.phrases = tuple(p for p in phrases if p not in _SAID)
+        self.patterns = tuple(compile_pattern(p) for p in spec.patterns) + tuple(
+            compile_pattern(p + _NOT_RHETORICAL) for p in said)
         # Compiled now to report a bad pattern at load; like their literal tests and gate,
         # shared by every rule with the same framings and kept out of the pickled pack.
         self._framing_sources = tuple(spec.framings)
@@ -148,12 +155,26 @@ class ExceptionChecker:
 
     def _reported(self, ctx: MatchContext, hit: Hit) -> bool:
         """The trigger stands inside quotation marks and the sentence reports someone
-        else's words or quotes a rule: 您说的"坐牢"并不会发生, 规定"不得爆通讯录"."""
+        else's words or quotes a rule (您说的"坐牢"并不会发生, 规定"不得爆通讯录"), or the
+        match crosses into words a reporting cue introduces."""
         s, e = ctx.sentence_bounds(hit.start, hit.end)
         if not _ANY_QUOTE.search(ctx.text, s, e):
             return False  # the usual sentence, settled in C
-        quoted = any(qs < hit.start and hit.end <= qe for qs, qe in _quoted_spans(ctx.text, s, e))
-        return quoted and any(cue in ctx.text[s:e] for cue in self.reporting)
+        text = ctx.text
+        for qs, qe in _quoted_spans(text, s, e):
+            if qs < hit.start and hit.end <= qe:
+                return any(cue in text[s:e] for cue in self.reporting)
+            # Across one mark of a quotation a cue introduces (您刚才说'再打电话就去你们公司…'):
+            # the match joins the collector's words to the words reported. Scare quotes
+            # inside a threat (被他们带去"喝茶") are not introduced, and stay the collector's.
+            if (hit.start <= qs < hit.end) != (hit.start <= qe < hit.end) and self._introduces(text[s:qs]):
+                return True
+        return False
+
+    def _introduces(self, before: str) -> bool:
+        """The text before a quotation ends with a reporting cue (您刚才说：)."""
+        before = before.rstrip(" ：:，,")
+        return any(before.endswith(cue) for cue in self.reporting)
 
     def _lawful_phrase_near(self, ctx: MatchContext, hit: Hit) -> bool:
         if not self.phrases and not self.patterns:
