@@ -29,7 +29,11 @@ _DOUBLE_NEGATIVES = ("不得不", "不得已", "不能不")
 _QUOTES = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"', "'": "'", "《": "》"}
 _ANY_QUOTE = re.compile("[" + re.escape("".join(_QUOTES)) + "]")
 _SAID = ("您说", "你说")
-_NOT_RHETORICAL = "(?!要是|如果|假如|万一|呢|是不是|对吧|对不对|会不会|好不好|该|怎么|咋|吧)"
+_UNSTATED = ("未", "不用", "不需要", "无需", "不必", "没", "不经", "没有")
+# 您说 with a condition or a question (您说要是…，大家会怎么看) is the collector's own
+# question; only the borrower's stated reaction (您说如果我们上门您就报警) is reported.
+_NOT_RHETORICAL = ("(?!(?:要是|如果|假如|万一)(?![^。！？!?，,]{0,24}?(?:您|你)就(?:报警|投诉|起诉|找律师|曝光)))"
+                   "(?!呢|是不是|对吧|对不对|会不会|好不好|该|怎么|咋|吧)")
 
 
 @lru_cache(maxsize=None)
@@ -100,10 +104,10 @@ class ExceptionChecker:
         phrases = tuple(normalize_term(p) for p in spec.phrases)
         # 您说/你说 reports the borrower's words, unless the collector asks a rhetorical
         # question with it (您说要是发到您朋友圈里，大家会怎么看？): a pattern, not a phrase.
-        said = tuple(p for p in phrases if p in _SAID)
         self.phrases = tuple(p for p in phrases if p not in _SAID)
-        self.patterns = tuple(compile_pattern(p) for p in spec.patterns) + tuple(
-            compile_pattern(p + _NOT_RHETORICAL) for p in said)
+        self._said = tuple(compile_pattern(p + _NOT_RHETORICAL) for p in phrases if p in _SAID)
+        self.patterns = tuple(compile_pattern(p) for p in spec.patterns)
+        self.message_phrases = tuple(normalize_term(p) for p in spec.message_phrases)
         # Compiled now to report a bad pattern at load; like their literal tests and gate,
         # shared by every rule with the same framings and kept out of the pickled pack.
         self._framing_sources = tuple(spec.framings)
@@ -115,11 +119,22 @@ class ExceptionChecker:
 
     def silences(self, ctx: MatchContext, hit: Hit) -> bool:
         return (
-            self._lawful_phrase_near(ctx, hit)
+            self._stated_in_message(ctx.text)
+            or self._lawful_phrase_near(ctx, hit)
             or self._framed(ctx, hit)
             or (self.negation and (self._negated(ctx, hit) or self._refuted(ctx, hit)))
             or (self.quotes and self._reported(ctx, hit))
         )
+
+    def _stated_in_message(self, text: str) -> bool:
+        """A message phrase occurs in the utterance, not right after a negator (不用经您同意)."""
+        for phrase in self.message_phrases:
+            i = text.find(phrase)
+            while i != -1:
+                if not text[max(0, i - 3):i].endswith(_UNSTATED):
+                    return True
+                i = text.find(phrase, i + 1)
+        return False
 
     def _refuted(self, ctx: MatchContext, hit: Hit) -> bool:
         """A refutation right after the trigger, in its sentence: 坐牢是不存在的."""
@@ -177,11 +192,13 @@ class ExceptionChecker:
         return any(before.endswith(cue) for cue in self.reporting)
 
     def _lawful_phrase_near(self, ctx: MatchContext, hit: Hit) -> bool:
-        if not self.phrases and not self.patterns:
+        if not self.phrases and not self.patterns and not self._said:
             return False
         s, e = ctx.sentence_bounds(hit.start, hit.end)
         sentence = ctx.text[s:e]
         if self.phrases and self._any_phrase(sentence) is not None:
+            return True
+        if any(p.search(sentence, timeout=1.0) for p in self._said):
             return True
         return any(p.search(sentence, timeout=1.0) for p in self.patterns)
 
