@@ -29,6 +29,7 @@ _DOUBLE_NEGATIVES = ("不得不", "不得已", "不能不")
 _QUOTES = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"', "'": "'", "《": "》"}
 _ANY_QUOTE = re.compile("[" + re.escape("".join(_QUOTES)) + "]")
 _SAID = ("您说", "你说")
+_WHEN = "(?:刚才|刚刚|之前|上次|昨天|前天)?"  # 您刚才说 reports as 您说 does
 _UNSTATED = ("未", "不用", "不需要", "无需", "不必", "没", "不经", "没有")
 # 您说 with a condition or a question (您说要是…，大家会怎么看) is the collector's own
 # question; only the borrower's stated reaction (您说如果我们上门您就报警) is reported.
@@ -105,7 +106,7 @@ class ExceptionChecker:
         # 您说/你说 reports the borrower's words, unless the collector asks a rhetorical
         # question with it (您说要是发到您朋友圈里，大家会怎么看？): a pattern, not a phrase.
         self.phrases = tuple(p for p in phrases if p not in _SAID)
-        self._said = tuple(compile_pattern(p + _NOT_RHETORICAL) for p in phrases if p in _SAID)
+        self._said = tuple(compile_pattern(p[0] + _WHEN + p[1:] + _NOT_RHETORICAL) for p in phrases if p in _SAID)
         self.patterns = tuple(compile_pattern(p) for p in spec.patterns)
         self.message_phrases = tuple(normalize_term(p) for p in spec.message_phrases)
         # Compiled now to report a bad pattern at load; like their literal tests and gate,

@@ -193,6 +193,8 @@ class MatchContext:
             self.tokens(k)
             first = self._token_starts[k].get(start)
             last = self._token_ends[k].get(end)
+            if last is None and len(term) > 1 and self.text[end:end + 1] == "儿":
+                last = self._token_ends[k].get(end + 1)  # erhua: 媳妇儿 and 哥们儿 are the term
             if first is not None and last is not None:
                 hits.append((k, first, last + 1))
         self._term_cache[term] = hits
