@@ -35,7 +35,7 @@ DEFAULT_REPORTING = (
     "刚才说", "语音里说", "电话里说", "消息里说", "微信里说", "信息里说", "收到", "反映",
     "表示", "提到", "他说", "她说", "同事说", "员工说", "报道", "新闻", "这种说法", "的说法不",
     "说法不准确", "说法不实", "您问", "你问", "来电询问", "您询问", "这种话", "这些话", "这类话", "那句",
-    "自称", "声称", "网传",
+    "自称", "声称", "网传", "客户询问", "有客户问", "客户问",
 )
 # Sentences that mention a tactic only to report, disown or deny it, whatever the tactic:
 # a complaint about a collector reported with what was done about it (您反映的上一位催收员
