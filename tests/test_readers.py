@@ -179,6 +179,10 @@ def test_a_message_shows_its_send_time_at_its_start_or_end(text, time):
     ("睡了吗？没睡就回个话。（23:48）", "23:48:00"),
     ("【安信资产】07:40 王先生，您的欠款今日仍未处理。", "07:40:00"),
     ("【安易贷】（发送时间 23:48）孙女士，请于明早九点前处理逾期账单。", "23:48:00"),
+    # a screenshot's header: label, sender's number, a relative day, then the sender's name
+    ("[截图OCR] 1069 5521 0873  昨天 02:14 【安信资产】王先生，您的欠款已逾期。", "02:14:00"),
+    ("昨天 23:10 【XX银行】您的账单已出。", "23:10:00"),
+    ("昨天 23:10 您来电表示下周还款，我们已记录。", None),  # a time the message speaks of
     ("【XX银行】（时间：18:00前）请完成还款。", None),
     ("【XX资产】时间：22:30 地点：本公司调解室，请准时参加还款协商。", None),  # an appointment
     ("【XX银行】18:00前请完成还款。", None),

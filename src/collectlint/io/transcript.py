@@ -82,6 +82,12 @@ _DATE_OR_NOT_AND_CLOCK = rf"(?:{_DATE}[ \t\u3000T]*)?{_CLOCK}(?!\d)"
 _LEADING_STAMP = regex.compile(
     rf"^\s*(?:【[^】\n]{{1,20}}】\s*)?{_OPEN}?\s*(?:(?:发送时间|发送于|发于|发送)[：:]?\s*)?{_DATE_OR_NOT_AND_CLOCK}\s*{_CLOSE}?"
     r"(?!\s*(?:前|之前|以前|截止|到期|止|为止|起|开始|至|到|-|~|—|\d))")
+# A screenshot's header: a label, the sender's number, a day named relative to today and
+# the time, before the sender's 【name】 ([截图OCR] 1069 5521 0873  昨天 02:14 【某某借】…).
+_SCREENSHOT_STAMP = regex.compile(
+    r"^\s*(?:[\[【](?:截图|截屏|图片|OCR|截图OCR|短信截图)[^\]】\n]{0,6}[\]】]\s*)?"
+    r"(?:\+?\d[\d ]{3,18}\d\s+)?"
+    rf"(?:(?:今天|昨天|前天|星期[一二三四五六日天]|周[一二三四五六日天])\s*)?{_DATE_OR_NOT_AND_CLOCK}\s*(?=【)")
 _STAMP_REACH = 64  # characters from the end of a message searched for its send time
 _TRAILING_STAMP = regex.compile(
     rf"(?:^|(?<=[。！？!?；;…\n】）)\]])|发送于|发于|发送时间[：:]?)\s*{_OPEN}?\s*"
@@ -115,7 +121,8 @@ def message_time(text: str) -> tuple[str | None, str | None]:
     8601 local time, None) with a date, (None, time of day) without."""
     # A stamp at the end is at most ~40 characters long: the search starts near the end
     # (look-behinds still see what comes before).
-    for pattern, start in ((_LEADING_STAMP, 0), (_TRAILING_STAMP, max(0, len(text) - _STAMP_REACH))):
+    for pattern, start in ((_LEADING_STAMP, 0), (_SCREENSHOT_STAMP, 0),
+                           (_TRAILING_STAMP, max(0, len(text) - _STAMP_REACH))):
         found = pattern.search(text, start)
         if found:
             if found["year"] is not None:

@@ -25,16 +25,20 @@ from collectlint.text.tokenize import Token
 
 _REFUTATION_REACH = 12  # characters after the trigger searched for a refutation
 _FRAMING_REACH = 12  # characters after its sentence that a framing opened in it may take
+# A negator reaches over the items of a list (不会以坐牢、拘留等言语威胁), not past a clause.
+_NEGATION_SCOPE_END = CLAUSE_END - {"、"}
 _DOUBLE_NEGATIVES = ("不得不", "不得已", "不能不")
+_DENIED_DENIAL = re.compile("(?:不代表|不意味着|不等于)[^，,。！？!?]{0,3}?[不没无]")
 _QUOTES = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"', "'": "'", "《": "》"}
 _ANY_QUOTE = re.compile("[" + re.escape("".join(_QUOTES)) + "]")
 _SAID = ("您说", "你说")
 _WHEN = "(?:刚才|刚刚|之前|上次|昨天|前天)?"  # 您刚才说 reports as 您说 does
 _UNSTATED = ("未", "不用", "不需要", "无需", "不必", "没", "不经", "没有")
-# 您说 with a condition or a question (您说要是…，大家会怎么看) is the collector's own
-# question; only the borrower's stated reaction (您说如果我们上门您就报警) is reported.
+# 您说 with a condition or a question (您说要是…，大家会怎么看; 您说是A还是B) is the
+# collector's own question; only the borrower's stated reaction (您说如果我们上门您就报警)
+# is reported.
 _NOT_RHETORICAL = ("(?!(?:要是|如果|假如|万一)(?![^。！？!?，,]{0,24}?(?:您|你)就(?:报警|投诉|起诉|找律师|曝光)))"
-                   "(?!呢|是不是|对吧|对不对|会不会|好不好|该|怎么|咋|吧)")
+                   "(?!呢|是不是|对吧|对不对|会不会|好不好|该|怎么|咋|吧|是[^。！？!?]{1,24}?还是)")
 
 
 @lru_cache(maxsize=None)
@@ -220,7 +224,7 @@ class ExceptionChecker:
         scan.extend(range(begin, max(-1, first - 1 - self.window), -1))
         for i in scan:
             word = tokens[i].text
-            if word in self.stops or any(ch in CLAUSE_END for ch in word):
+            if word in self.stops or any(ch in _NEGATION_SCOPE_END for ch in word):
                 return False
             if self._negator_at(ctx, tokens[i]):
                 # A breaker may start inside the negator's token too (千万别|以为, 千万别|逼).
@@ -233,7 +237,10 @@ class ExceptionChecker:
     def _negator_in_clause(self, ctx: MatchContext, hit: Hit) -> bool:
         """Whether any negator occurs as text in the clause before the match or inside it:
         the tokens `_negated` looks at all lie there, so without one it cannot find any."""
-        region = ctx.text[ctx.clause_start(hit.start):hit.end + self._longest]
+        start = ctx.clause_start(hit.start)
+        while start > 0 and ctx.text[start - 1] == "、":  # a list: 不会以坐牢、拘留等威胁
+            start = ctx.clause_start(start - 1)
+        region = ctx.text[start:hit.end + self._longest]
         return bool(self.negators) and self._any_negator(region) is not None
 
     def _negator_at(self, ctx: MatchContext, token: Token) -> bool:
@@ -243,8 +250,8 @@ class ExceptionChecker:
         text, start = ctx.text, token.start
         if text[start:start + 1] in ("不", "没") and 0 < start and text[start - 1] == text[start + 1:start + 2]:
             return False  # the middle of an A-not-A question (要不要, 会不会, 有没有) asks, not denies
-        if text.startswith(_DOUBLE_NEGATIVES, start):
-            return False  # 不得不联系, 不能不管: an obligation, not a denial
+        if text.startswith(_DOUBLE_NEGATIVES, start) or _DENIED_DENIAL.match(text, start):
+            return False  # 不得不联系, 不能不管: an obligation; 不代表找不到你家: an affirmation
         if token.text in self.negators:
             return True
         return text.startswith(self._multi_char, start)
