@@ -82,12 +82,15 @@ _DATE_OR_NOT_AND_CLOCK = rf"(?:{_DATE}[ \t\u3000T]*)?{_CLOCK}(?!\d)"
 _LEADING_STAMP = regex.compile(
     rf"^\s*(?:【[^】\n]{{1,20}}】\s*)?{_OPEN}?\s*(?:(?:发送时间|发送于|发于|发送)[：:]?\s*)?{_DATE_OR_NOT_AND_CLOCK}\s*{_CLOSE}?"
     r"(?!\s*(?:前|之前|以前|截止|到期|止|为止|起|开始|至|到|-|~|—|\d))")
-# A screenshot's header: a label, the sender's number, a day named relative to today and
-# the time, before the sender's 【name】 ([截图OCR] 1069 5521 0873  昨天 02:14 【某某借】…).
+# A screenshot's header: a label, the sender's number (or name, after a label), a day named
+# relative to today or a month and day, the time, perhaps on a 12-hour clock (凌晨2:14,
+# 下午3:05), before the sender's 【name】 ([截图OCR] 1069 5521 0873  昨天 02:14 【某某借】…).
 _SCREENSHOT_STAMP = regex.compile(
-    r"^\s*(?:[\[【](?:截图|截屏|图片|OCR|截图OCR|短信截图)[^\]】\n]{0,6}[\]】]\s*)?"
-    r"(?:\+?\d[\d ]{3,18}\d\s+)?"
-    rf"(?:(?:今天|昨天|前天|星期[一二三四五六日天]|周[一二三四五六日天])\s*)?{_DATE_OR_NOT_AND_CLOCK}\s*(?=【)")
+    r"^\s*(?:[\[【](?:截图|截屏|图片|OCR|截图OCR|短信截图)[^\]】\n]{0,6}[\]】]\s*"
+    r"(?:[\u4e00-\u9fffA-Za-z]{2,12}\s+)?)?(?:\+?\d[\d ]{3,18}\d\s+)?"
+    r"(?:(?:今天|昨天|前天|星期[一二三四五六日天]|周[一二三四五六日天]|\d{1,2}月\d{1,2}[日号])\s*)?"
+    rf"(?P<period>凌晨|早上|上午|中午|下午|晚上)?\s*{_DATE_OR_NOT_AND_CLOCK}\s*(?=【)")
+_AFTERNOON = {"中午": 11, "下午": 12, "晚上": 12}  # hours below these read as p.m.
 _STAMP_REACH = 64  # characters from the end of a message searched for its send time
 _TRAILING_STAMP = regex.compile(
     rf"(?:^|(?<=[。！？!?；;…\n】）)\]])|发送于|发于|发送时间[：:]?)\s*{_OPEN}?\s*"
@@ -116,6 +119,15 @@ def stamp_clock(match: regex.Match[str]) -> str | None:
         return None
 
 
+def _on_24_hour_clock(found: regex.Match[str], clock: str) -> str:
+    """A time of day read with its period: 晚上11:20 is 23:20, 凌晨2:14 stays 02:14."""
+    below = _AFTERNOON.get(found["period"] or "")
+    hour = int(clock[:2])
+    if below is not None and hour < below:
+        return f"{hour + 12:02d}{clock[2:]}"
+    return clock
+
+
 def message_time(text: str) -> tuple[str | None, str | None]:
     """The send time a message without speaker labels shows at its start or end: (ISO
     8601 local time, None) with a date, (None, time of day) without."""
@@ -130,7 +142,7 @@ def message_time(text: str) -> tuple[str | None, str | None]:
                 if moment is not None:
                     return moment, None
             elif (clock := stamp_clock(found)) is not None:
-                return None, clock
+                return None, _on_24_hour_clock(found, clock) if pattern is _SCREENSHOT_STAMP else clock
     return None, None
 
 

@@ -25,10 +25,16 @@ from collectlint.text.tokenize import Token
 
 _REFUTATION_REACH = 12  # characters after the trigger searched for a refutation
 _FRAMING_REACH = 12  # characters after its sentence that a framing opened in it may take
-# A negator reaches over the items of a list (不会以坐牢、拘留等言语威胁), not past a clause.
+# A negator reaches over the items of a list that 等 closes (不会以坐牢、拘留等言语威胁),
+# not over a list of steps (不再提醒、直接上门) nor past a clause.
 _NEGATION_SCOPE_END = CLAUSE_END - {"、"}
+_LIST_CLOSED = re.compile("[^，,。！？!?；;：:\n]*?等")
 _DOUBLE_NEGATIVES = ("不得不", "不得已", "不能不")
-_DENIED_DENIAL = re.compile("(?:不代表|不意味着|不等于)[^，,。！？!?]{0,3}?[不没无]")
+# 不代表, 不意味着 and 不等于 deny nothing when a second negation follows (不代表我们不会上门:
+# we will) or the threat is said to stand (还了一部分不代表拘留就免了).
+_DENIED_DENIAL = re.compile(
+    "(?:不代表|不意味着|不等于)(?:[^，,。！？!?]{0,8}?[不没无]"
+    "|[^，,。！？!?]{0,12}?(?:就|也|便)(?:免|算|取消|没事|没关系|结束|撤|完|过去|跟你没关系|跟您没关系))")
 _QUOTES = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"', "'": "'", "《": "》"}
 _ANY_QUOTE = re.compile("[" + re.escape("".join(_QUOTES)) + "]")
 _SAID = ("您说", "你说")
@@ -212,6 +218,10 @@ class ExceptionChecker:
         it, in the same clause, with no conditional connective (就, 的话, 否则 …) in between."""
         if not self._negator_in_clause(ctx, hit):
             return False  # settled without tokenizing the window
+        denied = _DENIED_DENIAL.search(ctx.text, ctx.clause_start(hit.start), hit.end + 12)
+        if denied is not None and denied.start() < hit.start:
+            return False  # 不代表我们不会上门: the threat affirmed
+        scope_end = _NEGATION_SCOPE_END if _LIST_CLOSED.match(ctx.text, hit.end) else CLAUSE_END
         k, first = ctx.token_index_at(hit.start)
         tokens = ctx.tokens(k)
         scan: list[int] = []
@@ -224,7 +234,7 @@ class ExceptionChecker:
         scan.extend(range(begin, max(-1, first - 1 - self.window), -1))
         for i in scan:
             word = tokens[i].text
-            if word in self.stops or any(ch in _NEGATION_SCOPE_END for ch in word):
+            if word in self.stops or any(ch in scope_end for ch in word):
                 return False
             if self._negator_at(ctx, tokens[i]):
                 # A breaker may start inside the negator's token too (千万别|以为, 千万别|逼).
@@ -238,8 +248,9 @@ class ExceptionChecker:
         """Whether any negator occurs as text in the clause before the match or inside it:
         the tokens `_negated` looks at all lie there, so without one it cannot find any."""
         start = ctx.clause_start(hit.start)
-        while start > 0 and ctx.text[start - 1] == "、":  # a list: 不会以坐牢、拘留等威胁
-            start = ctx.clause_start(start - 1)
+        if _LIST_CLOSED.match(ctx.text, hit.end):  # a list: 不会以坐牢、拘留等威胁
+            while start > 0 and ctx.text[start - 1] == "、":
+                start = ctx.clause_start(start - 1)
         region = ctx.text[start:hit.end + self._longest]
         return bool(self.negators) and self._any_negator(region) is not None
 
