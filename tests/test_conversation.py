@@ -58,7 +58,7 @@ def test_conditional_and_adopted_threats_fire(linter, text, category):
     ("不还就爆 通 讯 录", "IN003"), ("再拖就让你坐-牢", "FL001"), ("公*安马上介入", "IM003"),
     ("不還錢就讓你爸媽知道", "IN005"), ("你这样会zuo牢的", "FL001"), ("法yuan已经立案了", "FL002"),
     ("jing察明天上门带走你", "IM003"), ("ＴＭＤ你这个老赖", "IS002"), ("你这个lai子", "IS001"),
-    ("姓葛的狗dong西", "IS001"),
+    ("姓葛的狗dong西", "IS001"), ("你的案子已经进入执xing阶段", "FL009"),
 ])
 def test_evasive_spellings_still_match_and_point_at_the_original(linter, text, rule):
     report = linter.scan(text)
