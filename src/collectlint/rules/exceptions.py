@@ -38,6 +38,7 @@ _DENIED_DENIAL = re.compile(
 _QUOTES = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"', "'": "'", "《": "》"}
 _ANY_QUOTE = re.compile("[" + re.escape("".join(_QUOTES)) + "]")
 _SAID = ("您说", "你说")
+_CONTRAST = re.compile("[，,]\\s*(?:可是|但是|可|但|不过|然而)")
 _WHEN = "(?:刚才|刚刚|之前|上次|昨天|前天)?"  # 您刚才说 reports as 您说 does
 _UNSTATED = ("未", "不用", "不需要", "无需", "不必", "没", "不经", "没有")
 # 您说 with a condition or a question (您说要是…，大家会怎么看; 您说是A还是B) is the
@@ -209,8 +210,11 @@ class ExceptionChecker:
         sentence = ctx.text[s:e]
         if self.phrases and self._any_phrase(sentence) is not None:
             return True
-        if any(p.search(sentence, timeout=1.0) for p in self._said):
-            return True
+        for said in self._said:
+            found = said.search(sentence, timeout=1.0)
+            # 您说住院没钱，可我这边看到…: after the contrast the words are the collector's own.
+            if found is not None and not _CONTRAST.search(sentence, found.end(), max(found.end(), hit.start - s)):
+                return True
         return any(p.search(sentence, timeout=1.0) for p in self.patterns)
 
     def _negated(self, ctx: MatchContext, hit: Hit) -> bool:
