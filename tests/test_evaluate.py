@@ -12,7 +12,7 @@ def write_corpus(path, records):
 
 
 RECORDS = [
-    {"id": "hit", "text": "再不还钱，找人打断你的腿。", "labels": ["threat_violence"]},
+    {"id": "hit", "text": "【XX资产】再不还钱，找人打断你的腿。", "labels": ["threat_violence"]},
     {"id": "miss", "text": "您好，今天方便还款吗？", "labels": ["identity"]},
     {"id": "clean", "text": "【XX银行】您的账单已逾期，请尽快还款。", "labels": []},
     {"id": "false-alarm", "text": "你这个老赖。", "labels": []},
