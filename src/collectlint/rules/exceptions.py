@@ -212,8 +212,10 @@ class ExceptionChecker:
             return True
         for said in self._said:
             found = said.search(sentence, timeout=1.0)
+            if found is None:
+                continue
             # 您说住院没钱，可我这边看到…: after the contrast the words are the collector's own.
-            if found is not None and not _CONTRAST.search(sentence, found.end(), max(found.end(), hit.start - s)):
+            if not _CONTRAST.search(sentence, found.end(), max(found.end(), hit.start - s)):
                 return True
         return any(p.search(sentence, timeout=1.0) for p in self.patterns)
 
