@@ -267,8 +267,8 @@ class ExceptionChecker:
         text, start = ctx.text, token.start
         if text[start:start + 1] in ("不", "没") and 0 < start and text[start - 1] == text[start + 1:start + 2]:
             return False  # the middle of an A-not-A question (要不要, 会不会, 有没有) asks, not denies
-        if text.startswith(_DOUBLE_NEGATIVES, start) or _DENIED_DENIAL.match(text, start):
-            return False  # 不得不联系, 不能不管: an obligation; 不代表找不到你家: an affirmation
+        if text.startswith(_DOUBLE_NEGATIVES, start):
+            return False  # 不得不联系, 不能不管: an obligation, not a denial
         if token.text in self.negators:
             return True
         return text.startswith(self._multi_char, start)
