@@ -49,6 +49,9 @@ def test_negated_refuted_and_quoted_threats_are_silent(linter, text):
     ("如果今天不还，明天就去你单位。", "intimidation"),
     ("不还的话你家人出门小心点。", "threat_violence"),
     ("我早就说了，不还就让你坐牢。", "false_legal"),
+    # 跟你说 tells the borrower; only 你说 reports the borrower's words.
+    ("我跟你说啊，你已经上了全国网贷黑名单了，跟你说的都是真的。", "false_legal"),
+    ("我给您说，再不还就是坐牢的事。", "false_legal"),
 ])
 def test_conditional_and_adopted_threats_fire(linter, text, category):
     assert category in categories(linter.scan(text))

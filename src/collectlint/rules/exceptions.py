@@ -38,6 +38,8 @@ _DENIED_DENIAL = re.compile(
 _QUOTES = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"', "'": "'", "《": "》"}
 _ANY_QUOTE = re.compile("[" + re.escape("".join(_QUOTES)) + "]")
 _SAID = ("您说", "你说")
+# 我跟你说 / 给您说 is the collector telling, not reporting what the borrower said.
+_NOT_TOLD = "(?<![跟和给对同向])"
 _CONTRAST = re.compile("[，,]\\s*(?:可是|但是|可|但|不过|然而)")
 _WHEN = "(?:刚才|刚刚|之前|上次|昨天|前天)?"  # 您刚才说 reports as 您说 does
 _UNSTATED = ("未", "不用", "不需要", "无需", "不必", "没", "不经", "没有")
@@ -116,9 +118,12 @@ class ExceptionChecker:
         phrases = tuple(normalize_term(p) for p in spec.phrases)
         # 您说/你说 reports the borrower's words, unless the collector asks a rhetorical
         # question with it (您说要是发到您朋友圈里，大家会怎么看？): a pattern, not a phrase.
-        self.phrases = tuple(p for p in phrases if p not in _SAID)
-        self._said = tuple(compile_pattern(p[0] + _WHEN + p[1:] + _NOT_RHETORICAL) for p in phrases if p in _SAID)
-        self.patterns = tuple(compile_pattern(p) for p in spec.patterns)
+        self.phrases = tuple(p for p in phrases if not p.startswith(_SAID))
+        self._said = tuple(compile_pattern(_NOT_TOLD + p[0] + _WHEN + p[1:] + _NOT_RHETORICAL)
+                           for p in phrases if p in _SAID)
+        # Longer phrases that start with 您说 (您说的, 您说家里) report too, unless told.
+        self.patterns = tuple(compile_pattern(p) for p in spec.patterns) + tuple(
+            compile_pattern(_NOT_TOLD + regex.escape(p)) for p in phrases if p.startswith(_SAID) and p not in _SAID)
         self.message_phrases = tuple(normalize_term(p) for p in spec.message_phrases)
         # Compiled now to report a bad pattern at load; like their literal tests and gate,
         # shared by every rule with the same framings and kept out of the pickled pack.
