@@ -40,6 +40,9 @@ TO_TRADITIONAL = _simplified_to_traditional()
     "我们不会上门。", "按规定我们不能联系您的家人。", "逾期不会坐牢，这是民事纠纷。",
     "您说的“坐牢”是不存在的，逾期属于民事纠纷。", "所谓的全国网贷黑名单并不存在。",
     "您反映的有人说要“爆通讯录”，我司严禁这样做，请您放心。",
+    # a negator denies both items of a coordination; a question answered that the thing does not exist
+    "普通借款逾期属民事纠纷，不会因此被拘留或影响子女上学。",
+    "您问是不是上了“全国网贷黑名单”——没有这种名单，您别听网上瞎说。",
 ])
 def test_negated_refuted_and_quoted_threats_are_silent(linter, text):
     assert linter.scan(text).findings == []
@@ -52,6 +55,8 @@ def test_negated_refuted_and_quoted_threats_are_silent(linter, text):
     # 跟你说 tells the borrower; only 你说 reports the borrower's words.
     ("我跟你说啊，你已经上了全国网贷黑名单了，跟你说的都是真的。", "false_legal"),
     ("我给您说，再不还就是坐牢的事。", "false_legal"),
+    # 才不会 names the reward of paying; the threat stands
+    ("只有今天还清，才不会被追究刑事责任。", "false_legal"),
 ])
 def test_conditional_and_adopted_threats_fire(linter, text, category):
     assert category in categories(linter.scan(text))

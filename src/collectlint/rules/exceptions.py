@@ -29,6 +29,7 @@ _FRAMING_REACH = 12  # characters after its sentence that a framing opened in it
 # not over a list of steps (不再提醒、直接上门) nor past a clause.
 _NEGATION_SCOPE_END = CLAUSE_END - {"、"}
 _LIST_CLOSED = re.compile("[^，,。！？!?；;：:\n]*?等")
+_COORDINATORS = frozenset({"或", "或者", "或是", "及", "以及"})
 _DOUBLE_NEGATIVES = ("不得不", "不得已", "不能不")
 # 不代表, 不意味着 and 不等于 deny nothing when a second negation follows (不代表我们不会上门:
 # we will) or the threat is said to stand (还了一部分不代表拘留就免了).
@@ -242,7 +243,12 @@ class ExceptionChecker:
             scan.extend(range(hi, lo - 1, -1))
         # A match that starts inside a token starts inside its negator too (不|会冻结: 不会).
         begin = first if tokens[first].start < hit.start else first - 1
-        scan.extend(range(begin, max(-1, first - 1 - self.window), -1))
+        # Over a coordination (不会被拘留或影响子女上学) the negator denies both: the window
+        # before the second item takes in the first.
+        window = self.window
+        if any(tokens[j].text in _COORDINATORS for j in range(max(0, first - window), first)):
+            window += self.window
+        scan.extend(range(begin, max(-1, first - 1 - window), -1))
         for i in scan:
             word = tokens[i].text
             if word in self.stops or any(ch in scope_end for ch in word):
@@ -274,6 +280,8 @@ class ExceptionChecker:
             return False  # the middle of an A-not-A question (要不要, 会不会, 有没有) asks, not denies
         if text.startswith(_DOUBLE_NEGATIVES, start):
             return False  # 不得不联系, 不能不管: an obligation, not a denial
+        if text[start - 1:start] == "才" and start > 0:
+            return False  # 还清才不会坐牢: the negation is the condition's reward, the threat stands
         if token.text in self.negators:
             return True
         return text.startswith(self._multi_char, start)
