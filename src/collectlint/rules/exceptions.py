@@ -48,7 +48,7 @@ _UNSTATED = ("未", "不用", "不需要", "无需", "不必", "没", "不经", 
 # collector's own question; only the borrower's stated reaction (您说如果我们上门您就报警)
 # is reported.
 _NOT_RHETORICAL = ("(?!(?:要是|如果|假如|万一)(?![^。！？!?，,]{0,24}?(?:您|你)就(?:报警|投诉|起诉|找律师|曝光)))"
-                   "(?!呢|是不是|对吧|对不对|会不会|好不好|该|怎么|咋|吧|是[^。！？!?]{1,24}?还是)")
+                   "(?!呢|是不是|对吧|对不对|会不会|好不好|该|怎么|咋|吧|凭什么|是[^。！？!?]{1,24}?还是)")
 
 
 @lru_cache(maxsize=None)
@@ -120,11 +120,11 @@ class ExceptionChecker:
         # 您说/你说 reports the borrower's words, unless the collector asks a rhetorical
         # question with it (您说要是发到您朋友圈里，大家会怎么看？): a pattern, not a phrase.
         self.phrases = tuple(p for p in phrases if not p.startswith(_SAID))
-        self._said = tuple(compile_pattern(_NOT_TOLD + p[0] + _WHEN + p[1:] + _NOT_RHETORICAL)
-                           for p in phrases if p in _SAID)
         # Longer phrases that start with 您说 (您说的, 您说家里) report too, unless told.
-        self.patterns = tuple(compile_pattern(p) for p in spec.patterns) + tuple(
-            compile_pattern(_NOT_TOLD + regex.escape(p)) for p in phrases if p.startswith(_SAID) and p not in _SAID)
+        self._said = tuple(
+            compile_pattern(_NOT_TOLD + (p[0] + _WHEN + p[1:] + _NOT_RHETORICAL if p in _SAID else regex.escape(p)))
+            for p in phrases if p.startswith(_SAID))
+        self.patterns = tuple(compile_pattern(p) for p in spec.patterns)
         self.message_phrases = tuple(normalize_term(p) for p in spec.message_phrases)
         # Compiled now to report a bad pattern at load; like their literal tests and gate,
         # shared by every rule with the same framings and kept out of the pickled pack.
@@ -217,7 +217,9 @@ class ExceptionChecker:
         if self.phrases and self._any_phrase(sentence) is not None:
             return True
         for said in self._said:
-            found = said.search(sentence, timeout=1.0)
+            # What 您说 reports follows it: 现在快十一点了，确认一下您说的明天还款 stays the
+            # collector's own before it.
+            found = said.search(sentence, 0, hit.start - s + 2, timeout=1.0)
             if found is None:
                 continue
             # 您说住院没钱，可我这边看到…: after the contrast the words are the collector's own.
