@@ -43,6 +43,9 @@ TO_TRADITIONAL = _simplified_to_traditional()
     # a negator denies both items of a coordination; a question answered that the thing does not exist
     "普通借款逾期属民事纠纷，不会因此被拘留或影响子女上学。",
     "您问是不是上了“全国网贷黑名单”——没有这种名单，您别听网上瞎说。",
+    # Wu and Cantonese negators, a colloquial refutation
+    "阿拉勿会上门，也勿会寻侬屋里厢人，下礼拜三之前回我一声。",
+    "网贷逾期是民事的事儿，坐牢、拘留那都是瞎忽悠。",
 ])
 def test_negated_refuted_and_quoted_threats_are_silent(linter, text):
     assert linter.scan(text).findings == []
