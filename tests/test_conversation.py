@@ -46,6 +46,8 @@ TO_TRADITIONAL = _simplified_to_traditional()
     # Wu and Cantonese negators, a colloquial refutation
     "阿拉勿会上门，也勿会寻侬屋里厢人，下礼拜三之前回我一声。",
     "网贷逾期是民事的事儿，坐牢、拘留那都是瞎忽悠。",
+    # the borrower reporting what someone said would be done
+    "您说上周有人打电话说要去您公司闹，这个我非常重视，我司工作人员绝对不会这样做。",
 ])
 def test_negated_refuted_and_quoted_threats_are_silent(linter, text):
     assert linter.scan(text).findings == []
