@@ -42,6 +42,7 @@ TO_TRADITIONAL = _simplified_to_traditional()
     "您反映的有人说要“爆通讯录”，我司严禁这样做，请您放心。",
     # a negator denies both items of a coordination; a question answered that the thing does not exist
     "普通借款逾期属民事纠纷，不会因此被拘留或影响子女上学。",
+    "我司不会以“冻结账户”“影响子女上学”等理由要求您转账，请谨防诈骗。",
     "您问是不是上了“全国网贷黑名单”——没有这种名单，您别听网上瞎说。",
     # Wu and Cantonese negators, a colloquial refutation
     "阿拉勿会上门，也勿会寻侬屋里厢人，下礼拜三之前回我一声。",

@@ -235,7 +235,8 @@ class ExceptionChecker:
         denied = _DENIED_DENIAL.search(ctx.text, ctx.clause_start(hit.start), hit.end + 12)
         if denied is not None and denied.start() < hit.start:
             return False  # 不代表我们不会上门: the threat affirmed
-        scope_end = _NEGATION_SCOPE_END if _LIST_CLOSED.match(ctx.text, hit.end) else CLAUSE_END
+        listed = _LIST_CLOSED.match(ctx.text, hit.end) is not None
+        scope_end = _NEGATION_SCOPE_END if listed else CLAUSE_END
         k, first = ctx.token_index_at(hit.start)
         tokens = ctx.tokens(k)
         scan: list[int] = []
@@ -245,10 +246,10 @@ class ExceptionChecker:
             scan.extend(range(hi, lo - 1, -1))
         # A match that starts inside a token starts inside its negator too (不|会冻结: 不会).
         begin = first if tokens[first].start < hit.start else first - 1
-        # Over a coordination (不会被拘留或影响子女上学) the negator denies both: the window
-        # before the second item takes in the first.
+        # Over a coordination (不会被拘留或影响子女上学) or a list closed by 等 (不会以"冻结账户"
+        # "影响子女上学"等理由) the negator denies every item: the window takes in the others.
         window = self.window
-        if any(tokens[j].text in _COORDINATORS for j in range(max(0, first - window), first)):
+        if listed or any(tokens[j].text in _COORDINATORS for j in range(max(0, first - window), first)):
             window += self.window
         scan.extend(range(begin, max(-1, first - 1 - window), -1))
         for i in scan:
