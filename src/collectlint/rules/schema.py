@@ -168,6 +168,8 @@ DEFAULT_NEGATION_STOPS = ("就", "的话", "那", "那么", "否则", "不然", 
 DEFAULT_NEGATION_BREAKERS = (
     "别怪", "不要怪", "别以为", "不要以为", "别说", "没有好下场", "别逼", "避免我们", "避免我司", "避免我方",
     "莫逼", "莫怪", "莫要逼", "莫以为", "莫说",
+    # "don't, when it happens, say…" (莫到时候磕了碰了又说冇人提醒过你) warns, it does not deny
+    "莫到时候", "别到时候", "不要到时候", "别到时",
     # "don't make us…" announces what will be done (你最好别让我们的人去"关心"她)
     # (a breaker counts as a prefix: 别让我 covers 别让我们 and 别让我们的人)
     "别让我", "别让兄弟", "不要让我们", "不要让我的", "不要让兄弟", "莫让我们",
