@@ -119,6 +119,16 @@ def test_going_on_after_a_stop_request(linter):
     assert "HA901" not in rule_ids(linter.scan("坐席：你今天必须还钱，不然我们一直打。"))
 
 
+def test_the_other_party_naming_a_time_ends_a_stop_request(linter):
+    stop = "客户：别再打了，我在上班。\n坐席：那您看什么时候方便？\n"
+    consented = stop + "客户：那就周五下午六点以后吧。\n坐席：好的，周五下午六点再打给您。"
+    refused = stop + "客户：下个月吧。\n坐席：下个月不行，明天我还打。"
+    assert "HA906" not in rule_ids(linter.scan(consented))
+    assert "HA906" in rule_ids(linter.scan(refused))
+    # the consent counts only after the stop request that it answers
+    assert "HA906" in rule_ids(linter.scan("客户：那就周五下午吧。\n客户：别再打了。\n坐席：明天我还打。"))
+
+
 def test_a_family_of_sayings_switches_a_conversation_rule_on(tmp_path):
     from collectlint import Linter
 

@@ -117,7 +117,24 @@ class _Conversation:
         if index not in self._first:
             self._first[index] = self._first_trigger(rule)
         first = self._first[index]
-        return first is not None and first < utterance
+        if first is None or first >= utterance:
+            return False
+        # The other party may end the state: 别再打了 …, then 那就周五下午六点以后吧.
+        return not any(self._ends(rule, j) for j in range(first + 1, utterance))
+
+    def _ends(self, rule: CompiledRule, turn: int) -> bool:
+        """Whether `turn` is one of the rule's `after` speakers saying one of its `until`s."""
+        patterns = rule.until_patterns
+        if not patterns:
+            return False
+        u = self.document.utterances[turn]
+        if u.speaker not in rule.spec.after.speakers:  # type: ignore[union-attr]
+            return False
+        lo, hi = self.norm.normalized_offset(u.start), self.norm.normalized_offset(u.end)
+        try:
+            return any(p.search(self.norm.text, lo, hi, timeout=1.0) for p in patterns)
+        except TimeoutError:
+            raise RuleTimeout(rule.id, "conversation pattern timed out") from None
 
     def _first_trigger(self, rule: CompiledRule) -> int | None:
         """The first turn of one of the rule's `after` speakers that says one of its

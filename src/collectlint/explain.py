@@ -34,6 +34,8 @@ def explain_rule(rule: CompiledRule) -> str:
     if after is not None:
         said = [*after.terms, *(f"/{p}/" for p in after.patterns)]
         out.append(f"  applies after the {'/'.join(after.speakers)} said: {'、'.join(said)}")
+        if after.until:
+            out.append(f"  until they say: {'、'.join(f'/{p}/' for p in after.until)}")
     out.append("  legal basis:")
     out += [f"    - {b.law} {b.article}".rstrip() for b in spec.legal_basis]
     if spec.examples is not None:

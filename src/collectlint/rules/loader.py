@@ -82,6 +82,12 @@ class CompiledRule:
         after = getattr(self.spec, "after", None)
         return tuple(compile_pattern(p) for p in after.patterns) if after else ()
 
+    @cached_property
+    def until_patterns(self) -> tuple[regex.Pattern[str], ...]:
+        """Compiled `after.until` of a conversation-state rule (empty for others)."""
+        after = getattr(self.spec, "after", None)
+        return tuple(compile_pattern(p) for p in after.until) if after else ()
+
 
 class _Heard(dict[str, bool]):
     """See RuleSet.heard_on."""

@@ -237,6 +237,9 @@ class After(_Strict):
     terms: tuple[str, ...] = ()
     patterns: tuple[str, ...] = Field(
         default=(), description="regular expressions, for families of sayings (我是他的 + a relation)")
+    until: tuple[str, ...] = Field(
+        default=(), description="regular expressions: a later turn of the same speakers that matches "
+        "one ends the state (the other party names a time to call: 那就周五下午吧)")
 
     @model_validator(mode="after")
     def _something_to_wait_for(self) -> After:
