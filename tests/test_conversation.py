@@ -65,6 +65,9 @@ def test_negated_refuted_and_quoted_threats_are_silent(linter, text):
     ("只有今天还清，才不会被追究刑事责任。", "false_legal"),
     # 您说 reports what follows it, and 您说凭什么 is the collector's own question
     ("不好意思这么晚打过来，现在快十一点了，就想确认一下您说的明天还款还算不算数。", "harassment"),
+    # "don't think we won't" affirms the threat, in Mandarin and in Wu
+    ("你别以为我们不会上门，下礼拜就来找你。", "intimidation"),
+    ("侬勿要以为阿拉勿会上门，下礼拜就来寻侬。", "intimidation"),
     ("您爱人在市人民医院心内科当护士对吧，周三周五夜班，这些我们都清楚，您说凭什么。", "privacy_exposure"),
 ])
 def test_conditional_and_adopted_threats_fire(linter, text, category):

@@ -29,7 +29,12 @@ _FRAMING_REACH = 12  # characters after its sentence that a framing opened in it
 # not over a list of steps (不再提醒、直接上门) nor past a clause.
 _NEGATION_SCOPE_END = CLAUSE_END - {"、"}
 _LIST_CLOSED = re.compile("[^，,。！？!?；;：:\n]*?等")
+# "Don't think we won't …" (别以为我们不会上门, 侬勿要以为阿拉勿会上门) affirms what it denies.
+_DARED = re.compile("(?:别|不要|勿要|覅|唔好|莫|千万别)(?:以为|觉得|当|谂住)[^，,。！？!?]{0,10}?[不勿唔没冇]")
 _COORDINATORS = frozenset({"或", "或者", "或是", "及", "以及"})
+# What must happen first for 才不会 to name a reward (只有今天还清，才不会被追究); without it
+# 才不会 is emphatic (我们才不会曝光您的信息) and denies.
+_PAID_FIRST = re.compile("只有|除非|必须|还清|还了|还上|结清|处理了|处理掉|交了|到账|还钱|付了|转了")
 _DOUBLE_NEGATIVES = ("不得不", "不得已", "不能不")
 # 不代表, 不意味着 and 不等于 deny nothing when a second negation follows (不代表我们不会上门:
 # we will) or the threat is said to stand (还了一部分不代表拘留就免了).
@@ -136,6 +141,9 @@ class ExceptionChecker:
         self._any_negator = AnyOf(tuple(sorted(self.negators)))
 
     def silences(self, ctx: MatchContext, hit: Hit) -> bool:
+        if _DARED.search(ctx.text, ctx.sentence_bounds(hit.start, hit.end)[0], hit.start):
+            # 别以为我们不会上门: the denial is the one the borrower must not count on.
+            return self._framed(ctx, hit) or (self.quotes and self._reported(ctx, hit))
         return (
             self._stated_in_message(ctx.text)
             or self._lawful_phrase_near(ctx, hit)
@@ -283,7 +291,7 @@ class ExceptionChecker:
             return False  # the middle of an A-not-A question (要不要, 会不会, 有没有) asks, not denies
         if text.startswith(_DOUBLE_NEGATIVES, start):
             return False  # 不得不联系, 不能不管: an obligation, not a denial
-        if text[start - 1:start] == "才" and start > 0:
+        if start > 0 and text[start - 1] == "才" and _PAID_FIRST.search(text, max(0, start - 16), start - 1):
             return False  # 还清才不会坐牢: the negation is the condition's reward, the threat stands
         if token.text in self.negators:
             return True

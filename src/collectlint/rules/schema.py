@@ -25,6 +25,7 @@ DEFAULT_NEGATORS = (
 DEFAULT_REFUTATIONS = (
     "不存在", "是谣言", "不是真的", "是假的", "不属实", "不会发生", "是误传", "是骗人的", "是虚假的",
     "都是吓唬人", "全是吓唬人", "都是吓唬你", "都是骗人的", "都是瞎说", "瞎忽悠", "都是忽悠", "是忽悠人的", "都是胡说",
+    "是误解", "这是误解", "说法不准确", "的说法不对",
     "是违法行为", "是违法的", "属于违法", "不实信息", "均为不实", "系谣言",
 )
 # With the trigger inside quotation marks, these show reported speech or a quoted rule,
@@ -170,6 +171,8 @@ DEFAULT_NEGATION_BREAKERS = (
     "莫逼", "莫怪", "莫要逼", "莫以为", "莫说",
     # "don't, when it happens, say…" (莫到时候磕了碰了又说冇人提醒过你) warns, it does not deny
     "莫到时候", "别到时候", "不要到时候", "别到时",
+    # 侬勿要以为阿拉勿会上门: "don't think we won't" announces that we will
+    "勿要以为", "覅以为", "唔好以为", "唔好谂住",
     # "don't make us…" announces what will be done (你最好别让我们的人去"关心"她)
     # (a breaker counts as a prefix: 别让我 covers 别让我们 and 别让我们的人)
     "别让我", "别让兄弟", "不要让我们", "不要让我的", "不要让兄弟", "莫让我们",
