@@ -49,6 +49,8 @@ TO_TRADITIONAL = _simplified_to_traditional()
     "网贷逾期是民事的事儿，坐牢、拘留那都是瞎忽悠。",
     # the borrower reporting what someone said would be done
     "您说上周有人打电话说要去您公司闹，这个我非常重视，我司工作人员绝对不会这样做。",
+    # "don't think" with its own negation in another clause denies nothing of the threat
+    "您不要觉得不好意思，我们不会上门的。",
 ])
 def test_negated_refuted_and_quoted_threats_are_silent(linter, text):
     assert linter.scan(text).findings == []

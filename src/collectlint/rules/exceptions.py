@@ -30,7 +30,7 @@ _FRAMING_REACH = 12  # characters after its sentence that a framing opened in it
 _NEGATION_SCOPE_END = CLAUSE_END - {"、"}
 _LIST_CLOSED = re.compile("[^，,。！？!?；;：:\n]*?等")
 # "Don't think we won't …" (别以为我们不会上门, 侬勿要以为阿拉勿会上门) affirms what it denies.
-_DARED = re.compile("(?:别|不要|勿要|覅|唔好|莫|千万别)(?:以为|觉得|当|谂住)[^，,。！？!?]{0,10}?[不勿唔没冇]")
+_DARED = re.compile("(?:别|不要|勿要|覅|唔好|莫|千万别)(?:以为|觉得|谂住)[^，,。！？!?]{0,10}?[不勿唔没冇]")
 _COORDINATORS = frozenset({"或", "或者", "或是", "及", "以及"})
 # What must happen first for 才不会 to name a reward (只有今天还清，才不会被追究); without it
 # 才不会 is emphatic (我们才不会曝光您的信息) and denies.
@@ -141,7 +141,7 @@ class ExceptionChecker:
         self._any_negator = AnyOf(tuple(sorted(self.negators)))
 
     def silences(self, ctx: MatchContext, hit: Hit) -> bool:
-        if _DARED.search(ctx.text, ctx.sentence_bounds(hit.start, hit.end)[0], hit.start):
+        if _DARED.search(ctx.text, ctx.clause_start(hit.start), hit.start):
             # 别以为我们不会上门: the denial is the one the borrower must not count on.
             return self._framed(ctx, hit) or (self.quotes and self._reported(ctx, hit))
         return (
