@@ -107,6 +107,7 @@ class _Conversation:
         self.document = document
         self.norm = norm
         self._first: dict[int, int | None] = {}
+        self._end: dict[int, int | None] = {}  # the turn that ends the state, once per rule
         self._starts: list[int] | None = None
 
     def allows(self, index: int, rule: CompiledRule, utterance: int) -> bool:
@@ -120,7 +121,11 @@ class _Conversation:
         if first is None or first >= utterance:
             return False
         # The other party may end the state: 别再打了 …, then 那就周五下午六点以后吧.
-        return not any(self._ends(rule, j) for j in range(first + 1, utterance))
+        if index not in self._end:
+            self._end[index] = next(
+                (j for j in range(first + 1, len(self.document.utterances)) if self._ends(rule, j)), None)
+        end = self._end[index]
+        return end is None or utterance <= end
 
     def _ends(self, rule: CompiledRule, turn: int) -> bool:
         """Whether `turn` is one of the rule's `after` speakers saying one of its `until`s."""
