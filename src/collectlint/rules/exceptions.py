@@ -135,8 +135,8 @@ class ExceptionChecker:
         # shared by every rule with the same framings and kept out of the pickled pack.
         self._framing_sources = tuple(spec.framings)
         _compiled_framings(self._framing_sources)
-        # Whether any phrase (negator) occurs: one search of their alternation, compiled on
-        # first use (most rules never get a hit in a scan), in place of a test per phrase.
+        # Whether any phrase (negator) occurs: one automaton search once the test has run a
+        # few times (most rules never get a hit in a scan), in place of a test per phrase.
         self._any_phrase = AnyOf(self.phrases)
         self._any_negator = AnyOf(tuple(sorted(self.negators)))
 
