@@ -32,6 +32,9 @@ _LIST_CLOSED = re.compile("[^，,。！？!?；;：:\n]*?等")
 # "Don't think we won't …" (别以为我们不会上门, 侬勿要以为阿拉勿会上门) affirms what it denies.
 _DARED = re.compile("(?:别|不要|勿要|覅|唔好|莫|千万别)(?:以为|觉得|谂住)[^，,。！？!?]{0,10}?[不勿唔没冇]")
 _COORDINATORS = frozenset({"或", "或者", "或是", "及", "以及"})
+# A sentence-final particle right after a negator ends its clause, also where ASR text has
+# no punctuation (谁家没有啊 …, 不是呀 …): the negation does not reach the words after it.
+_CLAUSE_PARTICLES = frozenset("啊呀嘛吗呢吧哇哦")
 # What must happen first for 才不会 to name a reward (只有今天还清，才不会被追究); without it
 # 才不会 is emphatic (我们才不会曝光您的信息) and denies.
 _PAID_FIRST = re.compile("只有|除非|必须|还清|还了|还上|结清|处理了|处理掉|交了|到账|还钱|付了|转了")
@@ -47,7 +50,8 @@ _SAID = ("您说", "你说")
 # 我跟你说 / 给您说 is the collector telling, not reporting what the borrower said.
 _NOT_TOLD = "(?<![跟和给对同向])"
 _CONTRAST = re.compile("[，,]\\s*(?:可是|但是|可|但|不过|然而)")
-_WHEN = "(?:刚才|刚刚|之前|上次|昨天|前天)?"  # 您刚才说 reports as 您说 does
+_WHEN = "(?:刚才|刚刚|之前|上次|上回|上周|前几天|前两天|那天|昨天|前天)?"  # 您刚才说 reports as 您说 does
+_SAID_REACH = 8  # characters from the start of a match that a 您(刚才)说 may reach
 _UNSTATED = ("未", "不用", "不需要", "无需", "不必", "没", "不经", "没有")
 # 您说 with a condition or a question (您说要是…，大家会怎么看; 您说是A还是B) is the
 # collector's own question; only the borrower's stated reaction (您说如果我们上门您就报警)
@@ -227,8 +231,9 @@ class ExceptionChecker:
         for said in self._said:
             # What 您说 reports follows it: 现在快十一点了，确认一下您说的明天还款 stays the
             # collector's own before it.
-            found = said.search(sentence, 0, hit.start - s + 2, timeout=1.0)
-            if found is None:
+            # It may open the match itself (你上回说要把我们曝光: the match starts at 你).
+            found = said.search(sentence, 0, hit.start - s + _SAID_REACH, timeout=1.0)
+            if found is None or found.start() > hit.start - s:
                 continue
             # 您说住院没钱，可我这边看到…: after the contrast the words are the collector's own.
             if not _CONTRAST.search(sentence, found.end(), max(found.end(), hit.start - s)):
@@ -293,6 +298,8 @@ class ExceptionChecker:
             return False  # 不得不联系, 不能不管: an obligation, not a denial
         if start > 0 and text[start - 1] == "才" and _PAID_FIRST.search(text, max(0, start - 16), start - 1):
             return False  # 还清才不会坐牢: the negation is the condition's reward, the threat stands
+        if text[token.end:token.end + 1] in _CLAUSE_PARTICLES:
+            return False  # 住院谁家没有啊 都穷成这样了: the particle closes the negator's clause
         if token.text in self.negators:
             return True
         return text.startswith(self._multi_char, start)
