@@ -40,10 +40,11 @@ def example_fires(rule: CompiledRule, example: Example, ruleset: RuleSet, tokeni
                                     channel=example.channel or channel, sent_at=example.sent_at)
     else:
         document = reader.from_text(example, id="example", source="example", channel=channel)
-    # A rule set of this rule alone, built once per rule (its prefilter is compiled on first use).
+    # A rule set of this rule alone, built once per rule (its prefilter is compiled on first
+    # use), reading the pack's spelling variants as a scan does.
     single = _SINGLE.get(id(rule))
     if single is None or single.rules[0] is not rule:
-        single = _SINGLE[id(rule)] = RuleSet((rule,), ruleset.responses, ruleset.user_dicts)
+        single = _SINGLE[id(rule)] = RuleSet((rule,), ruleset.responses, ruleset.user_dicts, ruleset.variants)
     return bool(scan_document(document, single, tokenizer))
 
 
