@@ -81,6 +81,8 @@ def test_conditional_and_adopted_threats_fire(linter, text, category):
     ("不還錢就讓你爸媽知道", "IN005"), ("你这样会zuo牢的", "FL001"), ("法yuan已经立案了", "FL002"),
     ("jing察明天上门带走你", "IM003"), ("ＴＭＤ你这个老赖", "IS002"), ("你这个lai子", "IS001"),
     ("姓葛的狗dong西", "IS001"), ("你的案子已经进入执xing阶段", "FL009"),
+    # dialect pronouns are read as the standard ones, the finding quotes what was said
+    ("再不还，俺们明天就去恁家", "IN001"), ("侬再不还，阿拉就去侬单位", "IN001"),
 ])
 def test_evasive_spellings_still_match_and_point_at_the_original(linter, text, rule):
     report = linter.scan(text)

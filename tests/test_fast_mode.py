@@ -62,6 +62,8 @@ _PIECES = [
     "发到", "朋友圈", "上门费", "个人微信", "转到", "工号", "不方便", "告诉", "律师", "法院", "我是",
     "公安", "协商不成", "可能依法", "逾期", "还款", "征信", "後果自負", "還錢", "Ａ", "1", "xx",
     "zuo牢", "法yuan", "jing察", "暴通讯录", "：", "？", "XX",
+    # dialect pronouns, replaced character for character (the map stays as it is)
+    "恁", "俺们", "阿拉", "侬",
     # spellings that are also trigger literals of the pack: one search finds both
     "gongan", "jingcha", "zuolao",
 ]

@@ -167,6 +167,13 @@ class NormalizedText:
         obj._map, obj._build = None, build
         return obj
 
+    def with_text(self, text: str) -> NormalizedText:
+        """This text's map for `text`, a text of the same length whose every character
+        stands where this one's does (a one-for-one replacement)."""
+        obj = NormalizedText(text)
+        obj._map, obj._build = self._map, self._build
+        return obj
+
     @property
     def identity(self) -> bool:
         """Every normalized offset is its source offset (the text was folded character

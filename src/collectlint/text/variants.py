@@ -49,6 +49,15 @@ class VariantTable:
         for start, end, i in sorted(found, key=lambda f: (f[0], -f[1])):
             if not chosen or start >= chosen[-1][1]:
                 chosen.append((start, end, self._pairs[i][1]))
+        if all(end - start == len(standard) for start, end, standard in chosen):
+            # Character for character (恁 → 你, 阿拉 → 我们): the offsets stay as they are,
+            # and the map (often not built yet) serves the new text as it is.
+            parts, prev = [], 0
+            for start, end, standard in chosen:
+                parts += (norm.text[prev:start], standard)
+                prev = end
+            parts.append(norm.text[prev:])
+            return norm.with_text("".join(parts))
         return _replace(norm, chosen)
 
 
