@@ -144,3 +144,14 @@ def test_the_negator_text_check_only_skips_tokenizing(monkeypatch):
     slow = Linter()
     for doc_id, text, channel in _corpus_texts():
         assert slow.scan(text, id=doc_id, channel=channel).findings == expected[doc_id], doc_id
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["恁", "俺们", "阿拉", "侬", "去", "家", "你", "通讯录", "爆", "家人", "我们",
+                                 "上门", "zuo牢", "，", "坐牢", "老赖", "单位", "还钱"]), max_size=40).map("".join))
+def test_searching_again_near_pronouns_finds_what_a_whole_search_finds(pair, text):
+    """After replacements of the same length (恁 → 你) only the stretches around them are
+    searched again; the literals found equal those of a search of the whole new text."""
+    filt = pair[0].ruleset.prefilter
+    norm, found = filt.prepare(normalize(text))
+    assert found == filt._literals(filt._search(norm.text))

@@ -43,13 +43,21 @@ class VariantTable:
     def replace(self, norm: NormalizedText, found: list[tuple[int, int, int]]) -> NormalizedText:
         """`norm` with the spellings `found` in it — (start, end, index in `spellings`),
         overlapping ones too — replaced: leftmost, then longest, without overlaps."""
-        if not found:
-            return norm
+        return self.replace_chosen(norm, self.choose(found))
+
+    def choose(self, found: list[tuple[int, int, int]]) -> list[tuple[int, int, str]]:
+        """The replacements `replace` makes: (start, end, standard form), in order."""
         chosen: list[tuple[int, int, str]] = []
         for start, end, i in sorted(found, key=lambda f: (f[0], -f[1])):
             if not chosen or start >= chosen[-1][1]:
                 chosen.append((start, end, self._pairs[i][1]))
-        if all(end - start == len(standard) for start, end, standard in chosen):
+        return chosen
+
+    @staticmethod
+    def replace_chosen(norm: NormalizedText, chosen: list[tuple[int, int, str]]) -> NormalizedText:
+        if not chosen:
+            return norm
+        if in_place(chosen):
             # Character for character (恁 → 你, 阿拉 → 我们): the offsets stay as they are,
             # and the map (often not built yet) serves the new text as it is.
             parts, prev = [], 0
@@ -59,6 +67,11 @@ class VariantTable:
             parts.append(norm.text[prev:])
             return norm.with_text("".join(parts))
         return _replace(norm, chosen)
+
+
+def in_place(chosen: list[tuple[int, int, str]]) -> bool:
+    """Every replacement has the length of what it replaces."""
+    return all(end - start == len(standard) for start, end, standard in chosen)
 
 
 def _replace(norm: NormalizedText, spans: list[tuple[int, int, str]]) -> NormalizedText:
