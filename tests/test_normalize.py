@@ -1,6 +1,9 @@
+from contextlib import contextmanager
+
 from hypothesis import given
 from hypothesis import strategies as st
 
+from collectlint.text import normalize as N
 from collectlint.text.normalize import _FAST_TABLE, _normalize_slowly, fold_fast, normalize
 
 
@@ -91,6 +94,29 @@ def test_traditional_characters_become_simplified_in_place():
 @given(_evasive | st.text())
 def test_fold_fast_is_the_table_translation(source):
     assert fold_fast(source) == source.translate(_FAST_TABLE)
+
+
+@contextmanager
+def _special_characters_found_by(way: str):
+    """Normalize with the set lookup a process uses for its first characters, or with the
+    automaton it builds after them."""
+    saved = N._finder, N._looked_up
+    N._finder, N._looked_up = None, (0 if way == "lookup" else N._LOOKUP_CHARS)
+    try:
+        yield
+    finally:
+        N._finder, N._looked_up = saved
+
+
+@given(_evasive | st.text())
+def test_lookup_and_automaton_fold_and_normalize_alike(source):
+    results = []
+    for way in ("lookup", "automaton"):
+        with _special_characters_found_by(way):
+            n = normalize(source)
+            results.append((fold_fast(source), n.text, n.segments))
+    assert results[0] == results[1]
+    assert results[0][0] == source.translate(_FAST_TABLE)
 
 
 def test_fold_fast_with_many_foldable_characters():

@@ -18,6 +18,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 
 import ahocorasick_rs
@@ -96,8 +97,17 @@ _DROPPED = re.compile(f"[{re.escape(_DROPPED_CHARS)}]+")
 # does not matter. The same pass tells whether the text holds characters to drop.
 _COMMON_FULL_WIDTH = tuple((ch, _FAST_TABLE[ord(ch)]) for ch in "，：？！；（）")
 _OTHERS = sorted(chr(c) for c in _FAST_TABLE if chr(c) not in dict(_COMMON_FULL_WIDTH))
-_FINDER = ahocorasick_rs.AhoCorasick(_OTHERS + list(_DROPPED_CHARS), store_patterns=False,
-                                    implementation=ahocorasick_rs.Implementation.DFA)
+# The automaton takes 15-20 ms to build, a noticeable part of a cold scan of one message.
+# A process finds the same characters in its first _LOOKUP_CHARS characters by a set
+# intersection instead (about four times slower a character than the automaton's search),
+# and builds the automaton only when it goes on to more text.
+_LOOKUP_CHARS = 20_000
+_FOLDABLE = frozenset(_OTHERS)
+_DROPPABLE = frozenset(_DROPPED_CHARS)
+_SURROGATES = frozenset(map(chr, range(0xD800, 0xE000)))
+_LOOKED_FOR = _FOLDABLE | _DROPPABLE | _SURROGATES
+_finder: ahocorasick_rs.AhoCorasick | None = None
+_looked_up = 0
 
 
 def fold_fast(source: str) -> str:
@@ -108,22 +118,46 @@ def fold_fast(source: str) -> str:
 def _fold_and_look(source: str) -> tuple[str, bool | None]:
     """`source.translate(_FAST_TABLE)`, and whether it holds characters to drop (None:
     it holds lone surrogates, which only the character walk handles)."""
-    try:
-        found = _FINDER.find_matches_as_indexes(source)
-    except UnicodeEncodeError:  # lone surrogates, which the automaton cannot take
+    found = _special_characters(source)
+    if found is None:
         return source.translate(_FAST_TABLE), None
-    n = len(_OTHERS)
-    has_dropped = any(i >= n for i, _, _ in found)
-    if len(found) > 64:
+    others, has_dropped = found
+    if others is None:  # too many to replace one by one
         return source.translate(_FAST_TABLE), has_dropped
-    others = {i for i, _, _ in found if i < n}
     folded = source
     for ch, replacement in _COMMON_FULL_WIDTH:
         if ch in folded:
             folded = folded.replace(ch, replacement)
-    for i in others:
-        folded = folded.replace(_OTHERS[i], _FAST_TABLE[ord(_OTHERS[i])])
+    for ch in others:
+        folded = folded.replace(ch, _FAST_TABLE[ord(ch)])
     return folded, has_dropped
+
+
+def _special_characters(source: str) -> tuple[set[str] | None, bool] | None:
+    """The foldable characters of `source` other than the common full-width punctuation
+    (None when there are many) and whether it holds characters to drop; None if it holds
+    lone surrogates."""
+    global _finder, _looked_up
+    if _finder is None:
+        if _looked_up + len(source) <= _LOOKUP_CHARS:
+            _looked_up += len(source)
+            chars = _LOOKED_FOR.intersection(source)
+            if not chars:
+                return chars, False
+            if not chars.isdisjoint(_SURROGATES):
+                return None
+            return chars & _FOLDABLE, not chars.isdisjoint(_DROPPABLE)
+        _finder = ahocorasick_rs.AhoCorasick(_OTHERS + list(_DROPPED_CHARS), store_patterns=False,
+                                             implementation=ahocorasick_rs.Implementation.DFA)
+    try:
+        found = _finder.find_matches_as_indexes(source)
+    except UnicodeEncodeError:  # lone surrogates, which the automaton cannot take
+        return None
+    n = len(_OTHERS)
+    has_dropped = any(i >= n for i, _, _ in found)
+    if len(found) > 64:
+        return None, has_dropped
+    return {_OTHERS[i] for i, _, _ in found if i < n}, has_dropped
 
 
 # A run of separators between two Han characters. Written to start with the separator
@@ -132,7 +166,15 @@ def _fold_and_look(source: str) -> tuple[str, bool | None]:
 # (2.5x faster than `(?<=Han)[…]+(?=Han)` on Chinese text, with the same matches;
 # Python's `re` is faster than `regex` at these simple classes and fixed-width look-arounds).
 _SEP = f"[{_SEPARATOR_CLASS}\u3000 ]"
-_SEPARATOR_RUN = re.compile(rf"{_SEP}(?<=[{_HAN}]{_SEP}){_SEP}*(?=[{_HAN}])")
+_SEPARATOR_RUN_PATTERN = rf"{_SEP}(?<=[{_HAN}]{_SEP}){_SEP}*(?=[{_HAN}])"
+# What the pattern can start with, after folding: text without any of these has no run, and
+# the pattern need not be compiled for it (5 ms of a cold scan).
+_SEPARATOR_STARTS = frozenset(_SEPARATORS)  # the characters of _SEP
+
+
+@lru_cache(maxsize=1)
+def _separator_run() -> re.Pattern[str]:
+    return re.compile(_SEPARATOR_RUN_PATTERN)
 
 
 def is_han(ch: str) -> bool:
@@ -252,7 +294,12 @@ def normalize(source: str) -> NormalizedText:
     probe = kept.replace("…", "") if "…" in kept else kept
     if not unicodedata.is_normalized("NFKC", probe):
         return _normalize_slowly(source)
-    text = _SEPARATOR_RUN.sub("", kept)
+    # While the process is young (see _special_characters), a text without separators spares
+    # compiling the pattern; after that, the search costs less than the test.
+    if _finder is None and _SEPARATOR_STARTS.isdisjoint(kept):
+        text = kept
+    else:
+        text = _separator_run().sub("", kept)
     if len(text) == len(folded):
         return NormalizedText(folded)
     return NormalizedText.deferred(text, lambda: _cut_map(folded, kept))
@@ -278,7 +325,7 @@ def _cuts(folded: str, kept: str) -> list[tuple[int, int]]:
     Separator runs are found in `kept` (dropped characters already gone, as the character
     walk sees the text) and carried back to offsets of `folded`."""
     if kept is folded:
-        return [m.span() for m in _SEPARATOR_RUN.finditer(folded)]
+        return [m.span() for m in _separator_run().finditer(folded)]
     dropped = [m.span() for m in _DROPPED.finditer(folded)]
     # kept offset → folded offset: add the length of the dropped runs before it.
     kept_at, shift = [], [0]
@@ -289,7 +336,7 @@ def _cuts(folded: str, kept: str) -> list[tuple[int, int]]:
     def in_folded(i: int) -> int:
         return i + shift[bisect_right(kept_at, i)]
 
-    separators = [(in_folded(m.start()), in_folded(m.end() - 1) + 1) for m in _SEPARATOR_RUN.finditer(kept)]
+    separators = [(in_folded(m.start()), in_folded(m.end() - 1) + 1) for m in _separator_run().finditer(kept)]
     cuts: list[tuple[int, int]] = []
     for start, end in sorted(dropped + separators):
         if cuts and start <= cuts[-1][1]:
