@@ -331,3 +331,15 @@ def test_a_large_jsonl_file_is_read_in_blocks_with_the_right_line_numbers(tmp_pa
     # ids default to file:line; the blank line 251 is skipped, so record 250 is on line 252
     assert [d.id for d in docs][249:251] == [f"{path}:250", f"{path}:252"]
     assert [d.text for d in docs] == [json.loads(r)["text"] for r in records]
+
+
+_NO_COLON = st.text(alphabet=st.sampled_from(list("坐席客户催收员借款人还钱 \t\u3000\r\n[]【】（）0123456789.,-年月日号时分AaZz还款短信")),
+                    max_size=80)
+
+
+@given(_NO_COLON)
+def test_a_text_without_colon_parses_as_the_line_pattern_reads_it(text):
+    parser = TranscriptParser()
+    for speaker in ("collector", "unknown"):
+        assert parser._parse_without_colon(text, speaker) == parser._parse_lines(text, speaker)
+    assert parser.parse(text) == parser._parse_lines(text, "collector")

@@ -179,13 +179,36 @@ def turn_clock(utterances: list[Utterance]) -> str | None:
 class TranscriptParser:
     def __init__(self, labels: Mapping[str, Speaker] | None = None) -> None:
         self.labels = dict(DEFAULT_SPEAKER_LABELS if labels is None else labels)
-        self._line = _line_pattern(self.labels)
+        self._line: re.Pattern[str] | None = None  # compiled on first need (~20 ms)
 
     def parse(self, text: str, default_speaker: Speaker = "collector") -> Transcript:
         """Utterances of `text`, whether any line carried a speaker label, and the time the
         text shows: a header line's or a message's stamp (ISO 8601), else the time of day of
         a message's stamp without a date or of per-turn clock stamps. `default_speaker`
         applies when no line is labelled; before the first label, the speaker is unknown."""
+        if ":" not in text and "：" not in text:
+            return self._parse_without_colon(text, default_speaker)
+        return self._parse_lines(text, default_speaker)
+
+    def _parse_without_colon(self, text: str, default_speaker: Speaker) -> Transcript:
+        """`_parse_lines` of a text without a colon, where no line can carry a label, a
+        time stamp or a header (each needs one): every line with text is an utterance of
+        `default_speaker`. Most messages take this way, which needs no line pattern."""
+        utterances: list[Utterance] = []
+        start = 0
+        for number, line in enumerate(text.split("\n"), start=1):
+            lead = len(line) - len(line.lstrip(" \t\u3000"))
+            body = line[lead:].rstrip()
+            if body:
+                utterances.append(Utterance(len(utterances), default_speaker, start + lead,
+                                            start + lead + len(body), body, number, None))
+            start += len(line) + 1
+        time_of_header, clock = message_time(text) if utterances else (None, None)
+        return Transcript(utterances, False, time_of_header, clock)
+
+    def _parse_lines(self, text: str, default_speaker: Speaker) -> Transcript:
+        if self._line is None:
+            self._line = _line_pattern(self.labels)
         utterances: list[Utterance] = []
         append = utterances.append
         labels = self.labels
