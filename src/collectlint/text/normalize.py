@@ -92,9 +92,10 @@ _DROPPED = re.compile(f"[{re.escape(_DROPPED_CHARS)}]+")
 # translation looks up every character in a dict (~90 ns a character), yet in nearly all
 # text the only characters it changes are a few full-width punctuation marks, replaced
 # with C-level `str.replace`, and a handful of others (ASCII capitals, the odd traditional
-# character), which one pass of an Aho–Corasick automaton over the table's single
-# characters finds. Table outputs are never table inputs, so the order of replacements
-# does not matter. The same pass tells whether the text holds characters to drop.
+# character), which one pass over the text finds (a set lookup while the process is young,
+# then an Aho–Corasick automaton of them; see _special_characters). Table outputs are
+# never table inputs, so the order of replacements does not matter. The same pass tells
+# whether the text holds characters to drop.
 _COMMON_FULL_WIDTH = tuple((ch, _FAST_TABLE[ord(ch)]) for ch in "，：？！；（）")
 _OTHERS = sorted(chr(c) for c in _FAST_TABLE if chr(c) not in dict(_COMMON_FULL_WIDTH))
 # The automaton takes 15-20 ms to build, a noticeable part of a cold scan of one message.
