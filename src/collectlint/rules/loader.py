@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import regex
-from pydantic import TypeAdapter, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from collectlint.cachefiles import cache_dir
 from collectlint.errors import RuleFileError, RuleFileErrors
@@ -224,8 +224,9 @@ def _load_from_files(dirs: Iterable[Path]) -> RuleSet:
     rules: list[CompiledRule] = []
     seen: dict[str, str] = {}
     facts = PatternFacts(cache_dir())
+    table = VariantTable(variants)
     for source in rule_sources:
-        for rule in _rules_of(source, responses, errors, facts):
+        for rule in _rules_of(source, responses, errors, facts, table):
             where = f"{source.path}:{rule.line}"
             if rule.id in seen:
                 errors.append(RuleFileError(source.path, f"duplicate id, first defined at {seen[rule.id]}",
@@ -236,7 +237,7 @@ def _load_from_files(dirs: Iterable[Path]) -> RuleSet:
     facts.save()
     if errors:
         raise RuleFileErrors(errors)
-    return RuleSet(tuple(rules), responses, tuple(user_dicts), VariantTable(variants))
+    return RuleSet(tuple(rules), responses, tuple(user_dicts), table)
 
 
 def _variants_of(source: YamlSource) -> dict[str, list[str]]:
@@ -257,7 +258,7 @@ def _variants_of(source: YamlSource) -> dict[str, list[str]]:
 
 def _rules_of(
     source: YamlSource, responses: ResponseBook, errors: list[RuleFileError],
-    facts: PatternFacts | None = None,
+    facts: PatternFacts | None = None, variants: VariantTable | None = None,
 ) -> list[CompiledRule]:
     data = source.data
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
@@ -281,6 +282,8 @@ def _rules_of(
                 errors.append(RuleFileError(source.path, f"{field}: {err['msg']}",
                                             line=source.line_of(("rules", i, *loc)), rule_id=rule_id))
             continue
+        if variants is not None:
+            spec = respelled(spec, variants)
         problems = _check_references(spec, responses)
         try:
             matcher = compile_matcher(spec, REGEX_TIMEOUT_SECONDS, facts)
@@ -299,6 +302,43 @@ def _rules_of(
             responses=tuple(responses[r] for r in spec.responses), path=source.path, line=line,
         ))
     return compiled
+
+
+# What a rule searches the text for, respelled with the pack's variant table: terms and
+# patterns (regular expressions).
+_TERMS = ("terms", "literals", "groups")
+_PATTERNS = ("pattern",)
+_EXCEPTION_TERMS = ("negators", "breakers", "stops", "refutations", "reporting", "phrases", "message_phrases")
+_EXCEPTION_PATTERNS = ("framings", "patterns")
+_AFTER_TERMS = ("terms",)
+_AFTER_PATTERNS = ("patterns", "until")
+
+
+def respelled(spec: RuleSpec, variants: VariantTable) -> RuleSpec:
+    """`spec` with the terms and patterns it searches the text for written the way the text
+    reads once its spelling variants are replaced (唔会 → 不会, 佢 → 他; see
+    VariantTable.respell). Messages and examples stay as written."""
+    if not variants.size:
+        return spec
+
+    def each(value: object, respell: Callable[[str], str]) -> object:
+        if isinstance(value, str):
+            return respell(value)
+        return tuple(each(v, respell) for v in value)  # type: ignore[attr-defined]
+
+    def fields(model: BaseModel, terms: Iterable[str], patterns: Iterable[str]) -> dict[str, object]:
+        known = type(model).model_fields
+        update = {n: each(getattr(model, n), variants.respell) for n in terms if n in known}
+        update.update({n: each(getattr(model, n), variants.respell_pattern) for n in patterns if n in known})
+        return update
+
+    update = fields(spec, _TERMS, _PATTERNS)
+    update["exceptions"] = spec.exceptions.model_copy(
+        update=fields(spec.exceptions, _EXCEPTION_TERMS, _EXCEPTION_PATTERNS))
+    after = getattr(spec, "after", None)
+    if after is not None:
+        update["after"] = after.model_copy(update=fields(after, _AFTER_TERMS, _AFTER_PATTERNS))
+    return spec.model_copy(update=update)
 
 
 def _check_references(spec: RuleSpec, responses: ResponseBook) -> list[str]:

@@ -5,6 +5,7 @@ written. The table comes from the rule pack (variants.yaml)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from functools import cached_property
 
@@ -20,6 +21,28 @@ class VariantTable:
         self._pairs = sorted((v, std) for v, std in pairs.items() if v and v != std)
         self.size = len(self._pairs)
         self.spellings = tuple(v for v, _ in self._pairs)  # normalized, as they are searched
+        # One character for another (恁 → 你, 唔 → 不), and longer spellings: see respell_pattern.
+        self._letters = {ord(v): std for v, std in self._pairs if len(v) == 1 and len(std) == 1}
+        self._words = {v: std for v, std in self._pairs if len(v) > 1 or len(std) > 1}
+        # Longest first: an alternation tries its branches in order, so this finds the
+        # leftmost-longest spelling, as `choose` does in the text.
+        self._words_re = re.compile("|".join(map(re.escape, sorted(self._words, key=len, reverse=True)))) \
+            if self._words else None
+
+    def respell(self, term: str) -> str:
+        """A rule's term as it can meet the text: normalized, and its spellings replaced by
+        their standard forms as in the text (唔会 → 不会, 唔使 → 不用, 佢欠咗 → 他欠了)."""
+        return self.apply(normalize(term)).text
+
+    def respell_pattern(self, pattern: str) -> str:
+        """A rule's regular expression as it can meet the text: the spellings written whole
+        in it (唔使, gongan) replaced by their standard forms, then every one-character
+        spelling, which stands for the same character inside alternations and classes too
+        (佢 → 他 in `(?:他|佢)`, 唔 → 不 in `[不唔]`). A longer spelling split by the
+        pattern's syntax (`唔(?:使|好)`) is not seen: write it whole, or in standard form."""
+        if self._words_re is not None:
+            pattern = self._words_re.sub(lambda m: self._words[m.group()], pattern)
+        return pattern.translate(self._letters) if self._letters else pattern
 
     @cached_property
     def _automaton(self) -> ahocorasick_rs.AhoCorasick | None:

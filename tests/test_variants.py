@@ -1,0 +1,104 @@
+"""Spelling variants: the text reads 唔 as 不 and 佢 as 他, and the rules are respelled the
+same way when the pack loads, so a rule written in either form meets text in either."""
+
+from functools import cache
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from collectlint import Linter
+from collectlint.rules.loader import builtin_rules_dir, load_rule_pack
+from collectlint.text.variants import VariantTable
+
+@cache
+def shipped() -> VariantTable:
+    return load_rule_pack([builtin_rules_dir()]).variants
+
+
+TABLE = VariantTable({"不": ["唔"], "他": ["佢"], "不用": ["唔使"], "坐牢": ["zuo牢"], "这么": ["咁"]})
+
+
+def test_terms_are_respelled_as_the_text_is():
+    assert TABLE.respell("唔使理我") == "不用理我"
+    assert TABLE.respell("佢唔会") == "他不会"
+    assert TABLE.respell("ZUO牢") == "坐牢"  # normalized first, as the text is
+
+
+def test_patterns_are_respelled_inside_alternations_and_classes():
+    assert TABLE.respell_pattern("(?:他|佢)唔(?:会|肯)") == "(?:他|他)不(?:会|肯)"
+    assert TABLE.respell_pattern("[不唔]还") == "[不不]还"
+    assert TABLE.respell_pattern("唔使|zuo牢|咁多") == "不用|坐牢|这么多"
+    assert TABLE.respell_pattern("不会") == "不会"
+
+
+def test_respelling_the_shipped_table_is_stable():
+    """No standard form holds a spelling, so respelling twice changes nothing (the text is
+    searched for spellings once)."""
+    table = shipped()
+    for spelling in table.spellings:
+        once = table.respell(spelling)
+        assert table.respell(once) == once, spelling
+
+
+@given(st.text(alphabet="唔佢咗嘅喺哋畀咁好使系你我他不是的了钱还会要", max_size=30))
+def test_a_text_and_its_respelling_read_alike(text):
+    table = shipped()
+    respelled = table.respell(text)
+    assert table.respell(respelled) == respelled
+
+
+RULES = """
+rules:
+  - id: XX010
+    name: written-in-cantonese
+    category: third_party
+    severity: error
+    kind: regex
+    pattern: '佢(?:喺我哋度)?欠咗[0-9]+'
+    message: m
+    legal_basis: [{law: l}]
+    responses: [keep-calm]
+    examples: {match: ["佢欠咗3000"], no_match: ["您好"]}
+  - id: XX011
+    name: written-in-mandarin
+    category: threat_violence
+    severity: error
+    kind: keywords
+    terms: [不还钱就打断]
+    exceptions: {phrases: [唔会打]}
+    message: m
+    legal_basis: [{law: l}]
+    responses: [keep-calm]
+    examples: {match: ["不还钱就打断你的腿"], no_match: ["您好"]}
+"""
+
+
+@pytest.fixture(scope="module")
+def linters(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("rules")
+    (folder / "r.yaml").write_text(RULES, encoding="utf-8")
+    return [Linter(folder, select=["XX010", "XX011"], exhaustive=e) for e in (False, True)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("佢欠咗3000", ["XX010"]),
+    ("他在我们这里欠了3000", []),  # 在我们这里 is not 喺我哋度
+    ("他欠了3000", ["XX010"]),  # a rule written in Cantonese reads Mandarin
+    ("佢喺我哋度欠咗3000", ["XX010"]),
+    ("他在我们度欠了3000", ["XX010"]),
+    ("你唔还钱就打断你只脚", ["XX011"]),  # and one written in Mandarin reads Cantonese
+    ("不还钱就打断你的腿", ["XX011"]),
+    ("我哋唔会打人，不还钱就打断腿这种话系违法嘅", []),  # a Cantonese exception phrase
+    ("我们不会打人，不还钱就打断腿这种话是违法的", []),  # holds for Mandarin too
+])
+def test_rules_meet_text_in_either_spelling(linters, text, expected):
+    fast, exhaustive = linters
+    assert [f.rule_id for f in fast.scan(text).findings] == expected
+    assert fast.scan(text).findings == exhaustive.scan(text).findings
+
+
+def test_findings_point_at_what_was_written(linters):
+    fast, _ = linters
+    (finding,) = fast.scan("阿姨，佢欠咗3000").findings
+    assert finding.match == "佢欠咗3000"
