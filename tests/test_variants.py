@@ -102,3 +102,19 @@ def test_findings_point_at_what_was_written(linters):
     fast, _ = linters
     (finding,) = fast.scan("阿姨，佢欠咗3000").findings
     assert finding.match == "佢欠咗3000"
+
+
+def test_a_span_that_takes_part_of_a_replaced_word_reports_all_of_it():
+    from collectlint.text.normalize import normalize
+
+    table = VariantTable({"家里": ["屋企"], "你": ["恁"]})
+    norm = table.apply(normalize("去恁屋企门口"))
+    assert norm.text == "去你家里门口"
+    assert norm.source_span(0, 3) == (0, 4)  # 去你家 → 去恁屋企
+    assert norm.source_span(3, 6) == (2, 6)  # 里门口 → 屋企门口
+    assert norm.source_span(0, 2) == (0, 2)  # one character for one: as it is
+
+
+def test_the_shipped_pack_quotes_a_cantonese_word_whole():
+    (finding,) = [f for f in Linter().scan("信唔信我哋拉条横额去你屋企门口").findings if f.rule_id == "IN001"]
+    assert finding.match == "去你屋企"

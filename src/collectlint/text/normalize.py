@@ -195,13 +195,14 @@ class NormalizedText:
     candidate sentence, and never ask where a character came from.
     """
 
-    __slots__ = ("text", "_map", "_build")
+    __slots__ = ("text", "_map", "_build", "_words")
 
     def __init__(self, text: str, norm: tuple[int, ...] = (0,), src: tuple[int, ...] = (0,),
                  step: tuple[int, ...] = (1,), width: tuple[int, ...] = ()) -> None:
         self.text = text
         self._map: tuple[tuple[int, ...], ...] | None = (norm, src, step, width)
         self._build: Callable[[], tuple[tuple[int, ...], ...]] | None = None
+        self._words: tuple[tuple[int, int], ...] = ()
 
     @classmethod
     def deferred(cls, text: str, build: Callable[[], tuple[tuple[int, ...], ...]]) -> NormalizedText:
@@ -210,12 +211,19 @@ class NormalizedText:
         obj._map, obj._build = None, build
         return obj
 
-    def with_text(self, text: str) -> NormalizedText:
+    def with_text(self, text: str, words: tuple[tuple[int, int], ...] = ()) -> NormalizedText:
         """This text's map for `text`, a text of the same length whose every character
-        stands where this one's does (a one-for-one replacement)."""
+        stands where this one's does (a one-for-one replacement). `words`: the spans,
+        in order, where a word of several characters replaced one of as many (屋企 →
+        家里); a span that takes part of one is reported with all of it."""
         obj = NormalizedText(text)
-        obj._map, obj._build = self._map, self._build
+        obj._map, obj._build, obj._words = self._map, self._build, words
         return obj
+
+    @property
+    def words(self) -> tuple[tuple[int, int], ...]:
+        """See with_text."""
+        return self._words
 
     @property
     def identity(self) -> bool:
@@ -272,7 +280,21 @@ class NormalizedText:
         """Map the normalized span [start, end) to a span of the source text."""
         if end <= start:
             raise ValueError("empty span")
+        if self._words:
+            start, end = self._whole_words(start, end)
         return self.source_offset(start), self.source_end(end - 1)
+
+    def _whole_words(self, start: int, end: int) -> tuple[int, int]:
+        """[start, end) widened to the whole of a replaced word it takes part of (去你家
+        of 去你屋企门口 is 去你屋企, not 去你屋)."""
+        words = self._words
+        k = bisect_right(words, (start, len(self.text))) - 1  # the last word that starts at or before start
+        if k >= 0 and words[k][0] < start < words[k][1]:
+            start = words[k][0]
+        k = bisect_right(words, (end, len(self.text))) - 1
+        if k >= 0 and words[k][0] < end < words[k][1]:
+            end = words[k][1]
+        return start, end
 
     def normalized_offset(self, source_offset: int) -> int:
         """The first normalized offset that comes from `source_offset` or later."""

@@ -88,7 +88,8 @@ class VariantTable:
                 parts += (norm.text[prev:start], standard)
                 prev = end
             parts.append(norm.text[prev:])
-            return norm.with_text("".join(parts))
+            words = tuple((start, end) for start, end, _ in chosen if end - start > 1)
+            return norm.with_text("".join(parts), tuple(sorted(norm.words + words)))
         return _replace(norm, chosen)
 
 
