@@ -225,8 +225,9 @@ def _load_from_files(dirs: Iterable[Path]) -> RuleSet:
     seen: dict[str, str] = {}
     facts = PatternFacts(cache_dir())
     table = VariantTable(variants)
+    respell = Respeller(table)
     for source in rule_sources:
-        for rule in _rules_of(source, responses, errors, facts, table):
+        for rule in _rules_of(source, responses, errors, facts, respell):
             where = f"{source.path}:{rule.line}"
             if rule.id in seen:
                 errors.append(RuleFileError(source.path, f"duplicate id, first defined at {seen[rule.id]}",
@@ -258,7 +259,7 @@ def _variants_of(source: YamlSource) -> dict[str, list[str]]:
 
 def _rules_of(
     source: YamlSource, responses: ResponseBook, errors: list[RuleFileError],
-    facts: PatternFacts | None = None, variants: VariantTable | None = None,
+    facts: PatternFacts | None = None, respell: Callable[[RuleSpec], RuleSpec] | None = None,
 ) -> list[CompiledRule]:
     data = source.data
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
@@ -282,8 +283,8 @@ def _rules_of(
                 errors.append(RuleFileError(source.path, f"{field}: {err['msg']}",
                                             line=source.line_of(("rules", i, *loc)), rule_id=rule_id))
             continue
-        if variants is not None:
-            spec = respelled(spec, variants)
+        if respell is not None:
+            spec = respell(spec)
         problems = _check_references(spec, responses)
         try:
             matcher = compile_matcher(spec, REGEX_TIMEOUT_SECONDS, facts)
@@ -304,8 +305,8 @@ def _rules_of(
     return compiled
 
 
-# What a rule searches the text for, respelled with the pack's variant table: terms and
-# patterns (regular expressions).
+# What a rule searches the text for, respelled (see Respeller): terms, and patterns
+# (regular expressions).
 _TERMS = ("terms", "literals", "groups")
 _PATTERNS = ("pattern",)
 _EXCEPTION_TERMS = ("negators", "breakers", "stops", "refutations", "reporting", "phrases", "message_phrases")
@@ -314,31 +315,56 @@ _AFTER_TERMS = ("terms",)
 _AFTER_PATTERNS = ("patterns", "until")
 
 
-def respelled(spec: RuleSpec, variants: VariantTable) -> RuleSpec:
-    """`spec` with the terms and patterns it searches the text for written the way the text
-    reads once its spelling variants are replaced (唔会 → 不会, 佢 → 他; see
-    VariantTable.respell). Messages and examples stay as written."""
-    if not variants.size:
-        return spec
+class Respeller:
+    """Rules written the way the text reads once its spelling variants are replaced (唔会
+    → 不会, 佢 → 他; see VariantTable.respell): the terms and patterns a rule searches the
+    text for, not its messages or examples. Equal values give one object, so the default
+    exception lists, shared by every rule, stay shared in the pack cache."""
 
-    def each(value: object, respell: Callable[[str], str]) -> object:
-        if isinstance(value, str):
-            return respell(value)
-        return tuple(each(v, respell) for v in value)  # type: ignore[attr-defined]
+    def __init__(self, variants: VariantTable) -> None:
+        self._respell = {"term": variants.respell, "pattern": variants.respell_pattern}
+        self._memo: dict[tuple[str, object], object] = {}
+        self.active = bool(variants.size)
 
-    def fields(model: BaseModel, terms: Iterable[str], patterns: Iterable[str]) -> dict[str, object]:
+    def __call__(self, spec: RuleSpec) -> RuleSpec:
+        if not self.active:
+            return spec
+        update = self._changed(spec, _TERMS, _PATTERNS)
+        exceptions = self._changed(spec.exceptions, _EXCEPTION_TERMS, _EXCEPTION_PATTERNS)
+        if exceptions:
+            update["exceptions"] = spec.exceptions.model_copy(update=exceptions)
+        after = getattr(spec, "after", None)
+        if after is not None:
+            changed = self._changed(after, _AFTER_TERMS, _AFTER_PATTERNS)
+            if changed:
+                update["after"] = after.model_copy(update=changed)
+        return spec.model_copy(update=update) if update else spec
+
+    def _changed(self, model: BaseModel, terms: Iterable[str], patterns: Iterable[str]) -> dict[str, object]:
         known = type(model).model_fields
-        update = {n: each(getattr(model, n), variants.respell) for n in terms if n in known}
-        update.update({n: each(getattr(model, n), variants.respell_pattern) for n in patterns if n in known})
+        update = {}
+        for kind, names in (("term", terms), ("pattern", patterns)):
+            for name in names:
+                if name in known:
+                    value = getattr(model, name)
+                    new = self._each(kind, value)
+                    if new is not value:
+                        update[name] = new
         return update
 
-    update = fields(spec, _TERMS, _PATTERNS)
-    update["exceptions"] = spec.exceptions.model_copy(
-        update=fields(spec.exceptions, _EXCEPTION_TERMS, _EXCEPTION_PATTERNS))
-    after = getattr(spec, "after", None)
-    if after is not None:
-        update["after"] = after.model_copy(update=fields(after, _AFTER_TERMS, _AFTER_PATTERNS))
-    return spec.model_copy(update=update)
+    def _each(self, kind: str, value: object) -> object:
+        """`value` (a string, or tuples of them) respelled; `value` itself if unchanged."""
+        key = (kind, value)
+        out = self._memo.get(key)
+        if out is None:
+            if isinstance(value, str):
+                out = self._respell[kind](value)
+            else:
+                out = tuple(self._each(kind, v) for v in value)  # type: ignore[attr-defined]
+            if out == value:
+                out = value
+            self._memo[key] = out
+        return out
 
 
 def _check_references(spec: RuleSpec, responses: ResponseBook) -> list[str]:
