@@ -11,12 +11,14 @@ from collectlint import Linter
 from collectlint.rules.loader import builtin_rules_dir, load_rule_pack
 from collectlint.text.variants import VariantTable
 
+
 @cache
 def shipped() -> VariantTable:
     return load_rule_pack([builtin_rules_dir()]).variants
 
 
-TABLE = VariantTable({"不": ["唔"], "他": ["佢"], "不用": ["唔使"], "坐牢": ["zuo牢"], "这么": ["咁"]})
+TABLE = VariantTable(
+    {"不": ["唔"], "他": ["佢"], "不用": ["唔使"], "坐牢": ["zuo牢"], "这么": ["咁"]})
 
 
 def test_terms_are_respelled_as_the_text_is():
@@ -42,7 +44,7 @@ def test_respelling_the_shipped_table_is_stable():
 
 
 @given(st.text(alphabet="唔佢咗嘅喺哋畀咁好使系你我他不是的了钱还会要", max_size=30))
-def test_a_text_and_its_respelling_read_alike(text):
+def test_respelling_any_text_twice_changes_nothing(text):
     table = shipped()
     respelled = table.respell(text)
     assert table.respell(respelled) == respelled
@@ -116,5 +118,6 @@ def test_a_span_that_takes_part_of_a_replaced_word_reports_all_of_it():
 
 
 def test_the_shipped_pack_quotes_a_cantonese_word_whole():
-    (finding,) = [f for f in Linter().scan("信唔信我哋拉条横额去你屋企门口").findings if f.rule_id == "IN001"]
+    findings = Linter().scan("信唔信我哋拉条横额去你屋企门口").findings
+    (finding,) = [f for f in findings if f.rule_id == "IN001"]
     assert finding.match == "去你屋企"

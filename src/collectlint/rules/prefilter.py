@@ -11,7 +11,6 @@ whatever the number of rules, which a loop of `str.find` per term cannot match.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Iterable, KeysView, Sequence
 from functools import cached_property
 from operator import itemgetter

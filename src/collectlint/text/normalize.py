@@ -288,7 +288,8 @@ class NormalizedText:
         """[start, end) widened to the whole of a replaced word it takes part of (去你家
         of 去你屋企门口 is 去你屋企, not 去你屋)."""
         words = self._words
-        k = bisect_right(words, (start, len(self.text))) - 1  # the last word that starts at or before start
+        # the last word that starts at or before start, then the same for end
+        k = bisect_right(words, (start, len(self.text))) - 1
         if k >= 0 and words[k][0] < start < words[k][1]:
             start = words[k][0]
         k = bisect_right(words, (end, len(self.text))) - 1

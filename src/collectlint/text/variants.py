@@ -26,8 +26,8 @@ class VariantTable:
         self._words = {v: std for v, std in self._pairs if len(v) > 1 or len(std) > 1}
         # Longest first: an alternation tries its branches in order, so this finds the
         # leftmost-longest spelling, as `choose` does in the text.
-        self._words_re = re.compile("|".join(map(re.escape, sorted(self._words, key=len, reverse=True)))) \
-            if self._words else None
+        longest_first = sorted(self._words, key=len, reverse=True)
+        self._words_re = re.compile("|".join(map(re.escape, longest_first))) if self._words else None
 
     def respell(self, term: str) -> str:
         """A rule's term as it can meet the text: normalized, and its spellings replaced by
