@@ -24,10 +24,14 @@ class VariantTable:
         # One character for another (恁 → 你, 唔 → 不), and longer spellings: see respell_pattern.
         self._letters = {ord(v): std for v, std in self._pairs if len(v) == 1 and len(std) == 1}
         self._words = {v: std for v, std in self._pairs if len(v) > 1 or len(std) > 1}
-        # Longest first: an alternation tries its branches in order, so this finds the
-        # leftmost-longest spelling, as `choose` does in the text.
+
+    @cached_property
+    def _words_re(self) -> re.Pattern[str] | None:
+        """The longer spellings, longest first: an alternation tries its branches in order,
+        so this finds the leftmost-longest spelling, as `choose` does in the text. Only
+        the loader needs it, so a scan that loads the pack from the cache never compiles it."""
         longest_first = sorted(self._words, key=len, reverse=True)
-        self._words_re = re.compile("|".join(map(re.escape, longest_first))) if self._words else None
+        return re.compile("|".join(map(re.escape, longest_first))) if self._words else None
 
     def respell(self, term: str) -> str:
         """A rule's term as it can meet the text: normalized, and its spellings replaced by
@@ -54,6 +58,7 @@ class VariantTable:
     def __getstate__(self) -> dict[str, object]:
         state = dict(self.__dict__)
         state.pop("_automaton", None)
+        state.pop("_words_re", None)
         return state
 
     def apply(self, norm: NormalizedText) -> NormalizedText:
