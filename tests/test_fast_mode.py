@@ -121,7 +121,7 @@ def test_a_rule_that_names_a_spelling_reads_its_standard_form(pair):
     gongan, read as 警察 and 公安): the loader respells them, so no trigger literal is one."""
     fast, exhaustive = pair
     literals = fast.ruleset.prefilter.literals
-    assert not literals & set(fast.ruleset.variants.spellings)
+    assert not literals & (set(fast.ruleset.variants.spellings) - fast.ruleset.variants.shields)
     for text in ("我是jingcha，你涉嫌诈骗", "gongan马上来抓你", "你再不还就去zuolao吧"):
         findings = fast.scan(text).findings
         assert findings and findings == exhaustive.scan(text).findings, text

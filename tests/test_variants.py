@@ -121,3 +121,32 @@ def test_the_shipped_pack_quotes_a_cantonese_word_whole():
     findings = Linter().scan("信唔信我哋拉条横额去你屋企门口").findings
     (finding,) = [f for f in findings if f.rule_id == "IN001"]
     assert finding.match == "去你屋企"
+
+
+SHIELDED = VariantTable({"他": ["伊"], "他们": ["伊拉"], "伊拉克": ["伊拉克"], "木乃伊": ["木乃伊"]})
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("伊欠了钱", "他欠了钱"),
+    ("伊拉晓得伐", "他们晓得伐"),
+    ("伊拉克局势", "伊拉克局势"),  # a word read as written keeps its 伊
+    ("木乃伊展览伊拉讲", "木乃伊展览他们讲"),
+])
+def test_a_word_listed_as_its_own_spelling_is_read_as_written(text, expected):
+    from collectlint.text.normalize import normalize
+
+    assert SHIELDED.apply(normalize(text)).text == expected
+    assert SHIELDED.respell(text) == expected
+
+
+def test_a_word_read_as_written_keeps_its_characters_in_patterns():
+    assert SHIELDED.respell_pattern("(?:伊拉克|伊)欠|木乃伊|伊拉") == "(?:伊拉克|他)欠|木乃伊|他们"
+
+
+def test_the_shipped_pack_reads_wu_pronouns_but_not_mandarin_names():
+    linter = Linter()
+    found = linter.scan("侬屋里租给一个小伙子对伐 伊在阿拉委托方借了一万七 逾期大半年了",
+                        channel="call").findings
+    assert {f.rule_id for f in found} & {"TP003", "TP007"}
+    assert linter.ruleset.variants.respell("伊拉克和伊朗") == "伊拉克和伊朗"
+    assert linter.ruleset.variants.respell("伊拉") == "他们"

@@ -101,8 +101,8 @@ class Prefilter:
             spelling_at = self._spelling_at
             spellings = [(start, end, spelling_at[i])
                          for i, start, end in found if i in spelling_at]
-            if spellings:  # the text is searched again once they are replaced
-                chosen = self._variants.choose(spellings)  # type: ignore[union-attr]
+            chosen = self._variants.choose(spellings) if spellings else None  # type: ignore[union-attr]
+            if chosen:  # the text is searched again once they are replaced
                 replaced = self._variants.replace_chosen(norm, chosen)  # type: ignore[union-attr]
                 if in_place(chosen):
                     found = self._search_again(replaced.text, found, chosen)

@@ -18,11 +18,15 @@ class VariantTable:
     def __init__(self, standard_forms: Mapping[str, list[str] | tuple[str, ...]]) -> None:
         pairs = {normalize(v).text: normalize(std).text
                  for std, variants in standard_forms.items() for v in variants}
-        self._pairs = sorted((v, std) for v, std in pairs.items() if v and v != std)
+        self._pairs = sorted((v, std) for v, std in pairs.items() if v)
         self.size = len(self._pairs)
         self.spellings = tuple(v for v, _ in self._pairs)  # normalized, as they are searched
+        # A word listed as a spelling of itself is read as written, and the spellings inside
+        # it are not replaced: 伊拉克 and 木乃伊 keep the 伊 that Wu speech says for 他.
+        self.shields = frozenset(v for v, std in self._pairs if v == std)
+        self._shielding = frozenset(i for i, (v, std) in enumerate(self._pairs) if v == std)
         # One character for another (恁 → 你, 唔 → 不), and longer spellings: see respell_pattern.
-        self._letters = {ord(v): std for v, std in self._pairs if len(v) == 1 and len(std) == 1}
+        self._letters = {ord(v): std for v, std in self._pairs if len(v) == 1 and len(std) == 1 and v != std}
         self._words = {v: std for v, std in self._pairs if len(v) > 1 or len(std) > 1}
 
     @cached_property
@@ -44,9 +48,16 @@ class VariantTable:
         spelling, which stands for the same character inside alternations and classes too
         (佢 → 他 in `(?:他|佢)`, 唔 → 不 in `[不唔]`). A longer spelling split by the
         pattern's syntax (`唔(?:使|好)`) is not seen: write it whole, or in standard form."""
-        if self._words_re is not None:
-            pattern = self._words_re.sub(lambda m: self._words[m.group()], pattern)
-        return pattern.translate(self._letters) if self._letters else pattern
+        if self._words_re is None:
+            return pattern.translate(self._letters)
+        # The one-character spellings are translated between the longer ones only: a word
+        # read as written (伊拉克) keeps its characters.
+        parts, prev = [], 0
+        for m in self._words_re.finditer(pattern):
+            parts += (pattern[prev:m.start()].translate(self._letters), self._words[m.group()])
+            prev = m.end()
+        parts.append(pattern[prev:].translate(self._letters))
+        return "".join(parts)
 
     @cached_property
     def _automaton(self) -> ahocorasick_rs.AhoCorasick | None:
@@ -74,11 +85,16 @@ class VariantTable:
         return self.replace_chosen(norm, self.choose(found))
 
     def choose(self, found: list[tuple[int, int, int]]) -> list[tuple[int, int, str]]:
-        """The replacements `replace` makes: (start, end, standard form), in order."""
+        """The replacements `replace` makes: (start, end, standard form), in order. A word
+        read as written takes its place among them and is then left out."""
         chosen: list[tuple[int, int, str]] = []
+        taken_to = -1
+        shielding = self._shielding
         for start, end, i in sorted(found, key=lambda f: (f[0], -f[1])):
-            if not chosen or start >= chosen[-1][1]:
-                chosen.append((start, end, self._pairs[i][1]))
+            if start >= taken_to:
+                taken_to = end
+                if i not in shielding:
+                    chosen.append((start, end, self._pairs[i][1]))
         return chosen
 
     @staticmethod
