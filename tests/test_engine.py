@@ -49,6 +49,7 @@ def test_threat_opened_by_a_negator_is_not_a_denial(linter):
     "您反映的上一位催收员让您转账到个人微信的事情，我们已经核实并处理，该人员已停止作业。",
     "那条说你出门小心点的短信不是我们发的，我们已报送核查。",
     "您问我们会不会去您单位？不会的，我们只和您本人沟通。",
+    "昨天我们有个同事打到你姐姐那里去了，这个是违规的，我们已经报上去处理了。",
 ])
 def test_a_tactic_reported_disowned_or_denied_is_silent(linter, text):
     assert linter.scan(text).findings == []
@@ -59,6 +60,12 @@ def test_a_framing_silences_only_what_it_covers(linter):
     assert "IN001" in rule_ids(linter.scan("您反映的情况我们已核实，明天上午我们的人去您单位找您领导谈。"))
     # a question the collector turns into a threat is no denial
     assert "IN001" in rule_ids(linter.scan("你问我们敢不敢去你单位？不会？明天就到你单位门口。"))
+
+
+def test_lawful_words_do_not_cover_the_threat_after_otherwise(linter):
+    # 麻烦您转告 asks a contact to pass a message on, lawfully; 不然 opens a threat of its own
+    assert "IN003" in rule_ids(linter.scan("麻烦您转告她一声，不然我们只能去找你们店长了解情况了。"))
+    assert linter.scan("麻烦您转告他回个电话，谢谢。").findings == []
 
 
 def test_borrower_turns_never_yield_collector_findings(linter):

@@ -50,6 +50,9 @@ _SAID = ("您说", "你说")
 # 我跟你说 / 给您说 is the collector telling, not reporting what the borrower said.
 _NOT_TOLD = "(?<![跟和给对同向])"
 _CONTRAST = re.compile("[，,]\\s*(?:可是|但是|可|但|不过|然而)")
+# The other branch of a condition: what follows 不然/否则 is a threat of its own, which lawful
+# words before it do not cover (麻烦您转告她一声，不然我们只能去找你们店长).
+_OTHERWISE = re.compile("[，,]\\s*(?:不然|否则|要不然|要不)")
 _WHEN = "(?:刚才|刚刚|之前|上次|上回|上周|前几天|前两天|那天|昨天|前天)?"  # 您刚才说 reports as 您说 does
 _SAID_REACH = 8  # characters from the start of a match that a 您(刚才)说 may reach
 _UNSTATED = ("未", "不用", "不需要", "无需", "不必", "没", "不经", "没有")
@@ -226,7 +229,10 @@ class ExceptionChecker:
             return False
         s, e = ctx.sentence_bounds(hit.start, hit.end)
         sentence = ctx.text[s:e]
-        if self.phrases and self._any_phrase(sentence) is not None:
+        lawful_from = 0
+        for otherwise in _OTHERWISE.finditer(sentence, 0, hit.start - s):
+            lawful_from = otherwise.end()
+        if self.phrases and self._any_phrase(sentence[lawful_from:]) is not None:
             return True
         for said in self._said:
             # What 您说 reports follows it: 现在快十一点了，确认一下您说的明天还款 stays the
@@ -238,7 +244,7 @@ class ExceptionChecker:
             # 您说住院没钱，可我这边看到…: after the contrast the words are the collector's own.
             if not _CONTRAST.search(sentence, found.end(), max(found.end(), hit.start - s)):
                 return True
-        return any(p.search(sentence, timeout=1.0) for p in self.patterns)
+        return any(p.search(sentence, lawful_from, timeout=1.0) for p in self.patterns)
 
     def _negated(self, ctx: MatchContext, hit: Hit) -> bool:
         """A negator token between the terms of the match or within `window` tokens before
