@@ -343,3 +343,37 @@ def test_a_text_without_colon_parses_as_the_line_pattern_reads_it(text):
     for speaker in ("collector", "unknown"):
         assert parser._parse_without_colon(text, speaker) == parser._parse_lines(text, speaker)
     assert parser.parse(text) == parser._parse_lines(text, "collector")
+
+
+_LINES = st.lists(
+    st.tuples(
+        st.sampled_from(["", " ", "[00:01:02] ", "23:41:07 ", "通话时间：2026-11-20 23:15\n"]),
+        st.sampled_from(["坐席", "客户", "催收员", "催收", "借款人", "借款人张某", "催收员小李", "客户2",
+                         "A", "通知", "", "客户说", "坐席 "]),
+        st.sampled_from(["：", ":", " ：", "", "：:"]),
+        st.sampled_from(["", " ", "\u3000", "[00:00:05]", "12:00:01 ", "\r"]),
+        st.text(alphabet=st.sampled_from(list("您好还钱：:[]0123 \r逾期坐席")), max_size=12),
+    ).map("".join),
+    max_size=8,
+).map("\n".join)
+
+
+@settings(max_examples=400)
+@given(_LINES)
+def test_plain_label_lines_read_without_the_line_pattern_as_with_it(text):
+    """Lines of a label, its colon and words are read without the line pattern; every
+    other line with it. Reading every line with the pattern gives the same transcript."""
+    from collectlint.io import transcript
+
+    class Everything:
+        def __contains__(self, item):
+            return True
+
+    parser = TranscriptParser()
+    quick = parser._parse_lines(text, "collector")
+    kept = transcript._NOT_PLAIN_AFTER_COLON
+    transcript._NOT_PLAIN_AFTER_COLON = Everything()  # no line takes the quick way
+    try:
+        assert parser._parse_lines(text, "collector") == quick
+    finally:
+        transcript._NOT_PLAIN_AFTER_COLON = kept
