@@ -51,8 +51,9 @@ _SAID = ("您说", "你说")
 _NOT_TOLD = "(?<![跟和给对同向])"
 _CONTRAST = re.compile("[，,]\\s*(?:可是|但是|可|但|不过|然而)")
 # The other branch of a condition: what follows 不然/否则 is a threat of its own, which lawful
-# words before it do not cover (麻烦您转告她一声，不然我们只能去找你们店长).
-_OTHERWISE = re.compile("[，,]\\s*(?:不然|否则|要不然|要不)")
+# words before it do not cover (麻烦您转告她一声，不然我们只能去找你们店长). Not 要不, which as
+# often offers a choice (要不您先还一部分).
+_OTHERWISE = re.compile("[，,]\\s*(?:不然|否则|要不然)")
 _WHEN = "(?:刚才|刚刚|之前|上次|上回|上周|前几天|前两天|那天|昨天|前天)?"  # 您刚才说 reports as 您说 does
 _SAID_REACH = 8  # characters from the start of a match that a 您(刚才)说 may reach
 _UNSTATED = ("未", "不用", "不需要", "无需", "不必", "没", "不经", "没有")
