@@ -23,11 +23,15 @@ class VariantTable:
         self.spellings = tuple(v for v, _ in self._pairs)  # normalized, as they are searched
         # A word listed as a spelling of itself is read as written, and the spellings inside
         # it are not replaced: 伊拉克 and 木乃伊 keep the 伊 that Wu speech says for 他.
-        self.shields = frozenset(v for v, std in self._pairs if v == std)
         self._shielding = frozenset(i for i, (v, std) in enumerate(self._pairs) if v == std)
         # One character for another (恁 → 你, 唔 → 不), and longer spellings: see respell_pattern.
         self._letters = {ord(v): std for v, std in self._pairs if len(v) == 1 and len(std) == 1 and v != std}
         self._words = {v: std for v, std in self._pairs if len(v) > 1 or len(std) > 1}
+
+    @property
+    def shields(self) -> frozenset[str]:
+        """The words read as written (see _shielding)."""
+        return frozenset(self._pairs[i][0] for i in self._shielding)
 
     @cached_property
     def _words_re(self) -> re.Pattern[str] | None:
