@@ -127,6 +127,34 @@ def test_a_rule_that_names_a_spelling_reads_its_standard_form(pair):
         assert findings and findings == exhaustive.scan(text).findings, text
 
 
+def test_a_literals_list_that_misses_an_alternative_is_completed(tmp_path):
+    """An author's list may miss what one alternative requires (皮痒 here); the prefilter
+    may trigger on the list, so the loader adds it and the fast scan still finds it."""
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "r.yaml").write_text("""
+rules:
+  - id: XX001
+    name: listed
+    category: threat_violence
+    severity: error
+    kind: regex
+    pattern: "打断(?:你|您)的腿|(?:你|您)(?:又)?皮(?:又)?痒"
+    literals: [打断你, 打断您]
+    message: m
+    legal_basis: [{law: l}]
+    responses: [keep-calm]
+    examples: {match: [打断你的腿, 你皮痒], no_match: [你好]}
+""", encoding="utf-8")
+    fast = Linter(rules, select=["XX001"])
+    exhaustive = Linter(rules, select=["XX001"], exhaustive=True)
+    matcher = fast.ruleset.rules[0].matcher
+    assert {"打断你", "打断您", "你皮痒", "您又皮又痒"} <= matcher.literals[0]
+    for text in ("再不还就打断你的腿", "你皮痒是吧", "您又皮又痒了"):
+        assert [f.rule_id for f in fast.scan(text).findings] == ["XX001"], text
+        assert fast.scan(text).findings == exhaustive.scan(text).findings
+
+
 def test_a_message_without_candidates_never_loads_jieba():
     linter = Linter()
     report = linter.scan("您好，本期账单已出，请按时还款。")

@@ -219,6 +219,30 @@ def derive_facts(pattern: str) -> Facts:
     return False, required, branches, conditions
 
 
+def completed_list(listed: frozenset[str], required: Requirement, branches: Branches,
+                   conditions: Conditions) -> frozenset[str]:
+    """An author's `literals:` list with what the pattern shows it lacks: the literals
+    required by each alternative (or by the whole pattern, when it is not split) that
+    cannot be shown to hold a listed one. The prefilter may trigger on the list, and an
+    alternative without a listed literal would then match only in the exhaustive scan.
+    Where the pattern requires no known literal, the list is all there is and is trusted."""
+    parts = [(req, conds) for _, req, conds in branches] if branches else [(required, conditions)]
+    missing: set[str] = set()
+    for req, conds in parts:
+        groups = [req, *conds] if req else list(conds)
+        if req and not _holds_listed(listed, groups):
+            missing |= req
+    return listed | missing if missing else listed
+
+
+def _holds_listed(listed: frozenset[str], groups: list[frozenset[str]]) -> bool:
+    """Whether every match holds a listed literal: some group (a match holds one of its
+    literals) has only literals that contain a listed one."""
+    if any(group <= listed for group in groups):
+        return True
+    return any(all(any(x in literal for x in listed) for literal in group) for group in groups)
+
+
 def _case_safe(literal: str) -> bool:
     """Every character is ASCII or has no other case (Han characters have none)."""
     return literal.isascii() or all(ch.isascii() or ch.upper() == ch.lower() for ch in literal)

@@ -13,7 +13,7 @@ import ahocorasick_rs
 import regex
 
 from collectlint.rules import compiled
-from collectlint.rules.literals import PatternFacts, derive_facts
+from collectlint.rules.literals import PatternFacts, completed_list, derive_facts
 from collectlint.rules.matchers.base import (
     Hit,
     MatchContext,
@@ -62,10 +62,12 @@ class RegexMatcher:
             compile_pattern(pattern)
         # A match holds one literal of each group. A rule's own `literals:` list and the
         # set derived from its pattern are both such groups: the prefilter triggers on the
-        # rarer one (an author's list often names common words: 电话, 这边, 还款).
+        # rarer one (an author's list often names common words: 电话, 这边, 还款). The list
+        # is completed with what alternatives that hold none of it require.
         groups = [derived] if derived else []
         if literals:
-            listed = frozenset(unicodedata.normalize("NFKC", s).lower() for s in literals)
+            listed = completed_list(frozenset(unicodedata.normalize("NFKC", s).lower() for s in literals),
+                                    derived, branches, conditions)
             groups = [listed, *(g for g in groups if g != listed)]
         self.literals = tuple(groups)
         self._branches = tuple(source for source, _, _ in branches) if branches else ()
