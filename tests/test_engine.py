@@ -234,6 +234,30 @@ def test_a_restored_tokenizer_segments_like_a_freshly_built_one(tmp_path, monkey
     assert [Tokenizer(user_dicts).tokenize(t) for t in texts] == expected
 
 
+def test_jieba_is_imported_without_pkg_resources_which_stays_importable(tmp_path):
+    """The tokenizer imports jieba with pkg_resources blocked (jieba then opens its files
+    itself); a fresh dictionary build reads jieba's files that way, and pkg_resources can
+    still be imported afterwards."""
+    import subprocess
+    import sys
+
+    pytest.importorskip("pkg_resources")
+    code = (
+        "import sys\n"
+        "from collectlint.text.tokenize import Tokenizer\n"
+        "tokens = [t.text for t in Tokenizer().tokenize('再不还钱就上门')]\n"
+        "assert 'pkg_resources' not in sys.modules, 'jieba imported pkg_resources'\n"
+        "import pkg_resources\n"
+        "print(' '.join(tokens))\n"
+    )
+    env = {**__import__("os").environ, "XDG_CACHE_HOME": str(tmp_path)}  # no stored dictionary
+    done = subprocess.run([sys.executable, "-W", "ignore", "-c", code], capture_output=True, text=True,
+                          env=env, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    tokens = done.stdout.split()
+    assert "".join(tokens) == "再不还钱就上门" and "上门" in tokens
+
+
 def test_the_sentence_test_of_proximity_rules_changes_no_finding(monkeypatch):
     """Proximity rules skip tokenizing an utterance where no sentence holds every group (in
     order, for ordered rules); that test is only a shortcut: without it, every dev
