@@ -235,20 +235,30 @@ def test_a_restored_tokenizer_segments_like_a_freshly_built_one(tmp_path, monkey
 
 
 def test_jieba_is_imported_without_pkg_resources_which_stays_importable(tmp_path):
-    """The tokenizer imports jieba with pkg_resources blocked (jieba then opens its files
-    itself); a fresh dictionary build reads jieba's files that way, and pkg_resources can
-    still be imported afterwards."""
+    """The tokenizer imports jieba with pkg_resources refused (jieba then opens its files
+    itself); a fresh dictionary build reads jieba's files that way, two tokenizers loading
+    at once in two threads both get the whole module, and pkg_resources can still be
+    imported afterwards."""
     import subprocess
     import sys
 
     pytest.importorskip("pkg_resources")
     code = (
-        "import sys\n"
+        "import sys, threading\n"
         "from collectlint.text.tokenize import Tokenizer\n"
-        "tokens = [t.text for t in Tokenizer().tokenize('再不还钱就上门')]\n"
+        "found, errors = [], []\n"
+        "def tokenize():\n"
+        "    try:\n"
+        "        found.append([t.text for t in Tokenizer().tokenize('再不还钱就上门')])\n"
+        "    except Exception as exc:\n"
+        "        errors.append(repr(exc))\n"
+        "threads = [threading.Thread(target=tokenize) for _ in range(2)]\n"
+        "for t in threads: t.start()\n"
+        "for t in threads: t.join()\n"
+        "assert not errors and found[0] == found[1], errors\n"
         "assert 'pkg_resources' not in sys.modules, 'jieba imported pkg_resources'\n"
         "import pkg_resources\n"
-        "print(' '.join(tokens))\n"
+        "print(' '.join(found[0]))\n"
     )
     env = {**__import__("os").environ, "XDG_CACHE_HOME": str(tmp_path)}  # no stored dictionary
     done = subprocess.run([sys.executable, "-W", "ignore", "-c", code], capture_output=True, text=True,
