@@ -19,6 +19,7 @@ import itertools
 import json
 import re
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -221,26 +222,25 @@ def derive_facts(pattern: str) -> Facts:
 
 def completed_list(listed: frozenset[str], required: Requirement, branches: Branches,
                    conditions: Conditions) -> frozenset[str]:
-    """An author's `literals:` list with what the pattern shows it lacks: the literals
+    """An author's `literals:` list with what the pattern shows it lacks: of the literals
     required by each alternative (or by the whole pattern, when it is not split) that
-    cannot be shown to hold a listed one. The prefilter may trigger on the list, and an
-    alternative without a listed literal would then match only in the exhaustive scan.
-    Where the pattern requires no known literal, the list is all there is and is trusted."""
+    cannot be shown to hold a listed one, those that hold none. The prefilter may trigger
+    on the list, and an alternative without a listed literal would then match only in the
+    exhaustive scan. Where the loader derives no literal of the pattern (an alternative
+    that requires none, syntax only the `regex` package reads, cased letters beyond
+    ASCII), the list is all there is and is trusted."""
     parts = [(req, conds) for _, req, conds in branches] if branches else [(required, conditions)]
     missing: set[str] = set()
     for req, conds in parts:
-        groups = [req, *conds] if req else list(conds)
-        if req and not _holds_listed(listed, groups):
-            missing |= req
+        if req and not any(_holds_listed(listed, group) for group in (req, *conds)):
+            missing.update(lit for lit in req if not _holds_listed(listed, (lit,)))
     return listed | missing if missing else listed
 
 
-def _holds_listed(listed: frozenset[str], groups: list[frozenset[str]]) -> bool:
-    """Whether every match holds a listed literal: some group (a match holds one of its
-    literals) has only literals that contain a listed one."""
-    if any(group <= listed for group in groups):
-        return True
-    return any(all(any(x in literal for x in listed) for literal in group) for group in groups)
+def _holds_listed(listed: frozenset[str], group: Iterable[str]) -> bool:
+    """Whether a text that holds one of the `group` of literals holds a listed one: each
+    of them contains a listed literal."""
+    return all(any(x in literal for x in listed) for literal in group)
 
 
 def _case_safe(literal: str) -> bool:

@@ -65,9 +65,9 @@ class RegexMatcher:
         # rarer one (an author's list often names common words: 电话, 这边, 还款). The list
         # is completed with what alternatives that hold none of it require.
         groups = [derived] if derived else []
-        if literals:
-            listed = completed_list(frozenset(unicodedata.normalize("NFKC", s).lower() for s in literals),
-                                    derived, branches, conditions)
+        listed = frozenset(unicodedata.normalize("NFKC", s).lower() for s in literals or ()) - {""}
+        if listed:
+            listed = completed_list(listed, derived, branches, conditions)
             groups = [listed, *(g for g in groups if g != listed)]
         self.literals = tuple(groups)
         self._branches = tuple(source for source, _, _ in branches) if branches else ()
