@@ -234,6 +234,12 @@ def test_a_restored_tokenizer_segments_like_a_freshly_built_one(tmp_path, monkey
     assert [Tokenizer(user_dicts).tokenize(t) for t in texts] == expected
 
 
+def test_a_negator_denies_the_parallel_items_of_a_list():
+    # 给村里、给您孩子学校: the items repeat the head 不会 governs; 不再提醒、直接上门 parts two acts.
+    assert not scan_text("咱们不会去您家，也不会给村里、给您孩子学校打电话。").findings
+    assert "intimidation" in categories(scan_text("不再提醒、直接上门。"))
+
+
 def test_jieba_is_imported_without_pkg_resources_which_stays_importable(tmp_path):
     """The tokenizer imports jieba with pkg_resources refused (jieba then opens its files
     itself); a fresh dictionary build reads jieba's files that way, two tokenizers loading

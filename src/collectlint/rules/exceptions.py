@@ -255,7 +255,7 @@ class ExceptionChecker:
         denied = _DENIED_DENIAL.search(ctx.text, ctx.clause_start(hit.start), hit.end + 12)
         if denied is not None and denied.start() < hit.start:
             return False  # 不代表我们不会上门: the threat affirmed
-        listed = _LIST_CLOSED.match(ctx.text, hit.end) is not None
+        listed = self._in_list(ctx, hit)
         scope_end = _NEGATION_SCOPE_END if listed else CLAUSE_END
         k, first = ctx.token_index_at(hit.start)
         tokens = ctx.tokens(k)
@@ -284,11 +284,26 @@ class ExceptionChecker:
                                for k in range(token.end - token.start))
         return False
 
+    def _in_list(self, ctx: MatchContext, hit: Hit) -> bool:
+        """The match is an item of a list a negator before it denies as a whole: a list
+        closed by 等 (不会以坐牢、拘留等威胁), or the next of parallel items that repeat
+        the head the negator governs (也不会给村里、给您孩子学校打电话). Not when the
+        enumeration comma only parts two acts (不再提醒、直接上门)."""
+        text = ctx.text
+        if _LIST_CLOSED.match(text, hit.end):
+            return True
+        start = ctx.clause_start(hit.start)
+        if start == 0 or text[start - 1] != "、":
+            return False
+        item = text[ctx.clause_start(start - 1):start - 1]
+        after = [item.rfind(n) + len(n) for n in self.negators if n in item]
+        return bool(after) and item[max(after):max(after) + 1] == text[start:start + 1]
+
     def _negator_in_clause(self, ctx: MatchContext, hit: Hit) -> bool:
         """Whether any negator occurs as text in the clause before the match or inside it:
         the tokens `_negated` looks at all lie there, so without one it cannot find any."""
         start = ctx.clause_start(hit.start)
-        if _LIST_CLOSED.match(ctx.text, hit.end):  # a list: 不会以坐牢、拘留等威胁
+        if self._in_list(ctx, hit):  # a list: 不会以坐牢、拘留等威胁
             while start > 0 and ctx.text[start - 1] == "、":
                 start = ctx.clause_start(start - 1)
         region = ctx.text[start:hit.end + self._longest]
