@@ -50,6 +50,7 @@ def test_threat_opened_by_a_negator_is_not_a_denial(linter):
     "那条说你出门小心点的短信不是我们发的，我们已报送核查。",
     "您问我们会不会去您单位？不会的，我们只和您本人沟通。",
     "昨天我们有个同事打到你姐姐那里去了，这个是违规的，我们已经报上去处理了。",
+    "近期有用户咨询逾期是否影响社保、医保或子女上学，在此说明：不会。",
 ])
 def test_a_tactic_reported_disowned_or_denied_is_silent(linter, text):
     assert linter.scan(text).findings == []
@@ -60,6 +61,7 @@ def test_a_framing_silences_only_what_it_covers(linter):
     assert "IN001" in rule_ids(linter.scan("您反映的情况我们已核实，明天上午我们的人去您单位找您领导谈。"))
     # a question the collector turns into a threat is no denial
     assert "IN001" in rule_ids(linter.scan("你问我们敢不敢去你单位？不会？明天就到你单位门口。"))
+    assert "IN001" in rule_ids(linter.scan("有客户问我们会不会上门，回复：不会。但你再拖，我们明天就去你单位。"))
 
 
 def test_lawful_words_do_not_cover_the_threat_after_otherwise(linter):
