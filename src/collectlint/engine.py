@@ -120,10 +120,11 @@ class _Conversation:
         first = self._first[index]
         if first is None or first >= utterance:
             return False
-        # The other party may end the state: 别再打了 …, then 那就周五下午六点以后吧.
+        # The other party may end the state: 别再打了 …, then 那就周五下午六点以后吧, or in the
+        # same turn (别再打了，半小时后再打给我).
         if index not in self._end:
             self._end[index] = next(
-                (j for j in range(first + 1, len(self.document.utterances)) if self._ends(rule, j)), None)
+                (j for j in range(first, len(self.document.utterances)) if self._ends(rule, j)), None)
         end = self._end[index]
         return end is None or utterance <= end
 
