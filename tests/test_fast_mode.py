@@ -64,6 +64,8 @@ _PIECES = [
     "zuo牢", "法yuan", "jing察", "暴通讯录", "：", "？", "XX",
     # dialect pronouns, replaced character for character (the map stays as it is)
     "恁", "俺们", "阿拉", "侬",
+    # a Wu word of one character for two (覅 → 不要): the text is searched again
+    "覅", "再打", "逼我",
     # spellings that are also trigger literals of the pack: one search finds both
     "gongan", "jingcha", "zuolao",
 ]

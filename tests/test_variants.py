@@ -150,3 +150,12 @@ def test_the_shipped_pack_reads_wu_pronouns_but_not_mandarin_names():
     assert {f.rule_id for f in found} & {"TP003", "TP007"}
     assert linter.ruleset.variants.respell("伊拉克和伊朗") == "伊拉克和伊朗"
     assert linter.ruleset.variants.respell("伊拉") == "他们"
+
+
+def test_the_shipped_pack_reads_wu_fiao_as_two_characters():
+    # 覅 (don't) becomes 不要: the stop request is heard, and the finding points at the source.
+    text = "客户：侬覅再打了\n催收员：我过半个钟头再打。"
+    found = Linter().scan(text, channel="call").findings
+    assert [f.rule_id for f in found] == ["HA906"]
+    assert found[0].match == "过半个钟头再打" and text[found[0].start:found[0].end] == found[0].match
+    assert Linter(exhaustive=True).scan(text, channel="call").findings == found
