@@ -247,6 +247,7 @@ def test_jieba_is_imported_without_pkg_resources_which_stays_importable(tmp_path
     itself); a fresh dictionary build reads jieba's files that way, two tokenizers loading
     at once in two threads both get the whole module, and pkg_resources can still be
     imported afterwards."""
+    import os
     import subprocess
     import sys
 
@@ -268,7 +269,7 @@ def test_jieba_is_imported_without_pkg_resources_which_stays_importable(tmp_path
         "import pkg_resources\n"
         "print(' '.join(found[0]))\n"
     )
-    env = {**__import__("os").environ, "XDG_CACHE_HOME": str(tmp_path)}  # no stored dictionary
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}  # no stored dictionary
     done = subprocess.run([sys.executable, "-W", "ignore", "-c", code], capture_output=True, text=True,
                           env=env, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]

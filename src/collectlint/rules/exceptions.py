@@ -296,8 +296,11 @@ class ExceptionChecker:
         if start == 0 or text[start - 1] != "、":
             return False
         item = text[ctx.clause_start(start - 1):start - 1]
-        after = [item.rfind(n) + len(n) for n in self.negators if n in item]
-        return bool(after) and item[max(after):max(after) + 1] == text[start:start + 1]
+        heads = [item.rfind(n) + len(n) for n in self.negators if n in item]
+        if not heads:
+            return False
+        head = max(heads)  # what the last negator of the item governs
+        return item[head:head + 1] == text[start:start + 1]
 
     def _negator_in_clause(self, ctx: MatchContext, hit: Hit) -> bool:
         """Whether any negator occurs as text in the clause before the match or inside it:
