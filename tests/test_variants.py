@@ -159,3 +159,9 @@ def test_the_shipped_pack_reads_wu_fiao_as_two_characters():
     assert [f.rule_id for f in found] == ["HA906"]
     assert found[0].match == "过半个钟头再打" and text[found[0].start:found[0].end] == found[0].match
     assert Linter(exhaustive=True).scan(text, channel="call").findings == found
+
+
+def test_the_shipped_pack_reads_northwestern_we_but_not_the_e_of_amounts():
+    variants = Linter().ruleset.variants
+    assert variants.respell("额们的人明天去你单位") == "我们的人明天去你单位"
+    assert variants.respell("金额和额度") == "金额和额度"
