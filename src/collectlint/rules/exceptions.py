@@ -250,12 +250,12 @@ class ExceptionChecker:
     def _negated(self, ctx: MatchContext, hit: Hit) -> bool:
         """A negator token between the terms of the match or within `window` tokens before
         it, in the same clause, with no conditional connective (就, 的话, 否则 …) in between."""
-        if not self._negator_in_clause(ctx, hit):
+        listed = self._in_list(ctx, hit)
+        if not self._negator_in_clause(ctx, hit, listed):
             return False  # settled without tokenizing the window
         denied = _DENIED_DENIAL.search(ctx.text, ctx.clause_start(hit.start), hit.end + 12)
         if denied is not None and denied.start() < hit.start:
             return False  # 不代表我们不会上门: the threat affirmed
-        listed = self._in_list(ctx, hit)
         scope_end = _NEGATION_SCOPE_END if listed else CLAUSE_END
         k, first = ctx.token_index_at(hit.start)
         tokens = ctx.tokens(k)
@@ -302,11 +302,12 @@ class ExceptionChecker:
         head = max(heads)  # what the last negator of the item governs
         return item[head:head + 1] == text[start:start + 1]
 
-    def _negator_in_clause(self, ctx: MatchContext, hit: Hit) -> bool:
-        """Whether any negator occurs as text in the clause before the match or inside it:
-        the tokens `_negated` looks at all lie there, so without one it cannot find any."""
+    def _negator_in_clause(self, ctx: MatchContext, hit: Hit, listed: bool) -> bool:
+        """Whether any negator occurs as text in the clause before the match or inside it
+        (or, for an item of a list, before the list): the tokens `_negated` looks at all lie
+        there, so without one it cannot find any."""
         start = ctx.clause_start(hit.start)
-        if self._in_list(ctx, hit):  # a list: 不会以坐牢、拘留等威胁
+        if listed:  # a list: 不会以坐牢、拘留等威胁
             while start > 0 and ctx.text[start - 1] == "、":
                 start = ctx.clause_start(start - 1)
         region = ctx.text[start:hit.end + self._longest]
