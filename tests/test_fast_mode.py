@@ -173,7 +173,7 @@ def test_the_negator_text_check_only_skips_tokenizing(monkeypatch):
     quick = Linter()
     expected = {doc_id: quick.scan(text, id=doc_id, channel=channel).findings
                 for doc_id, text, channel in _corpus_texts()}
-    monkeypatch.setattr(ExceptionChecker, "_negator_in_clause", lambda self, ctx, hit: True)
+    monkeypatch.setattr(ExceptionChecker, "_negator_in_clause", lambda self, ctx, hit, listed: True)
     slow = Linter()
     for doc_id, text, channel in _corpus_texts():
         assert slow.scan(text, id=doc_id, channel=channel).findings == expected[doc_id], doc_id
