@@ -49,7 +49,9 @@ _ANY_QUOTE = re.compile("[" + re.escape("".join(_QUOTES)) + "]")
 _SAID = ("您说", "你说")
 # 我跟你说 / 给您说 is the collector telling, not reporting what the borrower said.
 _NOT_TOLD = "(?<![跟和给对同向])"
-_CONTRAST = re.compile("[，,]\\s*(?:可是|但是|可|但|不过|然而)")
+# After a contrast (您说住院没钱，可…) or a consequence the collector draws (您说没钱，那我们
+# 只能…; not 那是/那不是, which go on about what was said) the words are the collector's own.
+_CONTRAST = re.compile("[，,]\\s*(?:可是|但是|可|但|不过|然而|那(?:么)?(?=我|咱|你|您|就|只能|只好|只有))")
 # The other branch of a condition: what follows 不然/否则 is a threat of its own, which lawful
 # words before it do not cover (麻烦您转告她一声，不然我们只能去找你们店长). Not 要不, which as
 # often offers a choice (要不您先还一部分).
