@@ -1,6 +1,7 @@
 """Spelling variants: the text reads 唔 as 不 and 佢 as 他, and the rules are respelled the
 same way when the pack loads, so a rule written in either form meets text in either."""
 
+import re
 from functools import cache
 
 import pytest
@@ -32,6 +33,14 @@ def test_patterns_are_respelled_inside_alternations_and_classes():
     assert TABLE.respell_pattern("[不唔]还") == "[不不]还"
     assert TABLE.respell_pattern("唔使|zuo牢|咁多") == "不用|坐牢|这么多"
     assert TABLE.respell_pattern("不会") == "不会"
+
+
+def test_a_spelling_whose_last_character_is_optional_keeps_its_shorter_word():
+    table = VariantTable({"什么": ["啥子"], "不": ["唔"]})
+    respelled = table.respell_pattern("出(?:点)?啥子?事|唔使?")
+    assert respelled == "出(?:点)?啥子?事|不使?"
+    assert re.fullmatch(respelled, "出点啥事")  # replaced whole, 什么? would not match 啥
+    assert table.respell_pattern("啥子事") == "什么事"
 
 
 def test_respelling_the_shipped_table_is_stable():

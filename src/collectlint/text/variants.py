@@ -13,6 +13,8 @@ import ahocorasick_rs
 
 from collectlint.text.normalize import NormalizedText, normalize
 
+_QUANTIFIERS = frozenset("?*+{")
+
 
 class VariantTable:
     def __init__(self, standard_forms: Mapping[str, list[str] | tuple[str, ...]]) -> None:
@@ -51,13 +53,17 @@ class VariantTable:
         in it (唔使, gongan) replaced by their standard forms, then every one-character
         spelling, which stands for the same character inside alternations and classes too
         (佢 → 他 in `(?:他|佢)`, 唔 → 不 in `[不唔]`). A longer spelling split by the
-        pattern's syntax (`唔(?:使|好)`) is not seen: write it whole, or in standard form."""
+        pattern's syntax (`唔(?:使|好)`) is not seen: write it whole, or in standard form.
+        Nor is one whose last character a quantifier makes optional (`乜嘢?`, `啥子?`: 乜 or
+        乜嘢): replaced whole, it would lose the shorter word (什么? matches no 乜)."""
         if self._words_re is None:
             return pattern.translate(self._letters)
         # The one-character spellings are translated between the longer ones only: a word
         # read as written (伊拉克) keeps its characters.
         parts, prev = [], 0
         for m in self._words_re.finditer(pattern):
+            if pattern[m.end():m.end() + 1] in _QUANTIFIERS:
+                continue  # read as its characters, with the text before it
             parts += (pattern[prev:m.start()].translate(self._letters), self._words[m.group()])
             prev = m.end()
         parts.append(pattern[prev:].translate(self._letters))
