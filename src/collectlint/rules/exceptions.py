@@ -35,6 +35,9 @@ _COORDINATORS = frozenset({"或", "或者", "或是", "及", "以及"})
 # A sentence-final particle right after a negator ends its clause, also where ASR text has
 # no punctuation (谁家没有啊 …, 不是呀 …): the negation does not reach the words after it.
 _CLAUSE_PARTICLES = frozenset("啊呀嘛吗呢吧哇哦")
+# 不是 … 嘛/吗 to the end of its clause asks what the speaker holds true (你娃儿不是在实验小学
+# 读三年级嘛): it denies nothing.
+_RHETORICAL_END = re.compile("[^，,。！？!?；;：:\n]*?[嘛吗么](?:[，,。！？!?；;\s]|$)")
 # What must happen first for 才不会 to name a reward (只有今天还清，才不会被追究); without it
 # 才不会 is emphatic (我们才不会曝光您的信息) and denies.
 _PAID_FIRST = re.compile("只有|除非|必须|还清|还了|还上|结清|处理了|处理掉|交了|到账|还钱|付了|转了")
@@ -58,6 +61,7 @@ _CONTRAST = re.compile("[，,]\\s*(?:可是|但是|可|但|不过|然而|那(?:�
 _OTHERWISE = re.compile("[，,]\\s*(?:不然|否则|要不然)")
 _WHEN = "(?:刚才|刚刚|之前|上次|上回|上周|前几天|前两天|那天|昨天|前天)?"  # 您刚才说 reports as 您说 does
 _SAID_REACH = 8  # characters from the start of a match that a 您(刚才)说 may reach
+_SAID_SPAN = 20  # characters from 您说 to the match that the report may span
 _UNSTATED = ("未", "不用", "不需要", "无需", "不必", "没", "不经", "没有")
 # 您说 with a condition or a question (您说要是…，大家会怎么看; 您说是A还是B) is the
 # collector's own question; only the borrower's stated reaction (您说如果我们上门您就报警)
@@ -242,7 +246,7 @@ class ExceptionChecker:
             # collector's own before it.
             # It may open the match itself (你上回说要把我们曝光: the match starts at 你).
             found = said.search(sentence, 0, hit.start - s + _SAID_REACH, timeout=1.0)
-            if found is None or found.start() > hit.start - s:
+            if found is None or found.start() > hit.start - s or hit.start - s - found.end() > _SAID_SPAN:
                 continue
             # 您说住院没钱，可我这边看到…: after the contrast the words are the collector's own.
             if not _CONTRAST.search(sentence, found.end(), max(found.end(), hit.start - s)):
@@ -328,6 +332,8 @@ class ExceptionChecker:
             return False  # 还清才不会坐牢: the negation is the condition's reward, the threat stands
         if text[token.end:token.end + 1] in _CLAUSE_PARTICLES:
             return False  # 住院谁家没有啊 都穷成这样了: the particle closes the negator's clause
+        if text.startswith("不是", start) and _RHETORICAL_END.match(text, token.end):
+            return False  # 你不是就在建设路那个店里嘛: a rhetorical question affirms
         if token.text in self.negators:
             return True
         return text.startswith(self._multi_char, start)
