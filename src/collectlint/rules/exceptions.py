@@ -37,7 +37,7 @@ _COORDINATORS = frozenset({"或", "或者", "或是", "及", "以及"})
 _CLAUSE_PARTICLES = frozenset("啊呀嘛吗呢吧哇哦")
 # 不是 … 嘛/吗 to the end of its clause asks what the speaker holds true (你娃儿不是在实验小学
 # 读三年级嘛): it denies nothing.
-_RHETORICAL_END = re.compile("[^，,。！？!?；;：:\n]*?[嘛吗么](?:[，,。！？!?；;\s]|$)")
+_RHETORICAL_END = re.compile("[^，,。！？!?；;：:\n]*?[嘛吗么](?:[，,。！？!?；;\\s]|$)")
 # What must happen first for 才不会 to name a reward (只有今天还清，才不会被追究); without it
 # 才不会 is emphatic (我们才不会曝光您的信息) and denies.
 _PAID_FIRST = re.compile("只有|除非|必须|还清|还了|还上|结清|处理了|处理掉|交了|到账|还钱|付了|转了")
