@@ -38,6 +38,8 @@ _CLAUSE_PARTICLES = frozenset("啊呀嘛吗呢吧哇哦")
 # 不是 … 嘛/吗 to the end of its clause asks what the speaker holds true (你娃儿不是在实验小学
 # 读三年级嘛): it denies nothing.
 _RHETORICAL_END = re.compile("[^，,。！？!?；;：:\n]*?[嘛吗么](?:[，,。！？!?；;\\s]|$)")
+# 总不能 … 吧 likewise: 'surely you would not want …'.
+_SURELY_NOT_END = re.compile("[^，,。！？!?；;：:\n]*?[吧吗嘛么](?:[，,。！？!?；;\\s]|$)")
 # What must happen first for 才不会 to name a reward (只有今天还清，才不会被追究); without it
 # 才不会 is emphatic (我们才不会曝光您的信息) and denies.
 _PAID_FIRST = re.compile("只有|除非|必须|还清|还了|还上|结清|处理了|处理掉|交了|到账|还钱|付了|转了")
@@ -334,6 +336,8 @@ class ExceptionChecker:
             return False  # 住院谁家没有啊 都穷成这样了: the particle closes the negator's clause
         if text.startswith("不是", start) and _RHETORICAL_END.match(text, token.end):
             return False  # 你不是就在建设路那个店里嘛: a rhetorical question affirms
+        if text.startswith("不能", start) and text[start - 1:start] == "总" and _SURELY_NOT_END.match(text, token.end):
+            return False  # 总不能等我们到村里了再跟大伙说吧: 'surely you don't want…' affirms
         if token.text in self.negators:
             return True
         return text.startswith(self._multi_char, start)
