@@ -71,7 +71,10 @@ _NOT_PLAIN_AFTER_COLON = frozenset(" \t\u3000[0123456789\r") | {""}
 # (2026-11-20 23:15:00, 2026/11/20 23:15, 2026年11月20日 23:15), read as local time.
 _DATE = (r"(?P<year>\d{4})\s*(?:[-/.]\s*(?P<month>\d{1,2})\s*[-/.]\s*(?P<day>\d{1,2})"
          r"|年\s*(?P<cmonth>\d{1,2})\s*月\s*(?P<cday>\d{1,2})\s*[日号]?)")
-_CLOCK = r"(?P<hour>\d{1,2})[:：](?P<minute>\d{2})(?:[:：](?P<second>\d{2}))?"
+# 23:40, 23:40:11, or written out: 23点40分, 23时40分05秒 (the same group names in both branches,
+# which `regex` allows).
+_CLOCK = (r"(?P<hour>\d{1,2})(?:[:：](?P<minute>\d{2})(?:[:：](?P<second>\d{2}))?"
+          r"|[点时](?P<minute>\d{1,2})分(?:(?P<second>\d{1,2})秒)?)")
 _STAMP = rf"{_DATE}[ \t\u3000T]*{_CLOCK}(?!\d)"
 _OPEN, _CLOSE = r"[【\[（(]", r"[】\]）)]"
 # A header line before the first turn: the stamp alone, perhaps named (通话时间：, 【通话记录
@@ -87,7 +90,9 @@ _HEADER_TIME = regex.compile(
 # start, after the sender's 【name】, or at its end, as screenshots and forwarded messages
 # show it. Not a deadline: a stamp followed by 前/截止 …, or at the end after anything but
 # a sentence end, a line break, a bracket or 发送于 …, is a time the message speaks of.
-_DATE_OR_NOT_AND_CLOCK = rf"(?:{_DATE}[ \t\u3000T]*)?{_CLOCK}(?!\d)"
+# A message's stamp may also name the day without the year (11-20 23:40, 11月20日 23:40): only
+# its time of day is read then.
+_DATE_OR_NOT_AND_CLOCK = rf"(?:(?:{_DATE}|\d{{1,2}}[-/月]\d{{1,2}}[日号]?)[ \t\u3000T]*)?{_CLOCK}(?!\d)"
 _LEADING_STAMP = regex.compile(
     rf"^\s*(?:【[^】\n]{{1,20}}】\s*)?{_OPEN}?\s*(?:(?:发送时间|发送于|发于|发送)[：:]?\s*)?{_DATE_OR_NOT_AND_CLOCK}\s*{_CLOSE}?"
     r"(?!\s*(?:前|之前|以前|截止|到期|止|为止|起|开始|至|到|-|~|—|\d))")
