@@ -25,10 +25,10 @@ from collectlint.text.tokenize import Token
 
 _REFUTATION_REACH = 12  # characters after the trigger searched for a refutation
 _FRAMING_REACH = 12  # characters after its sentence that a framing opened in it may take
-# A negator reaches over the items of a list that 等 closes (不会以坐牢、拘留等言语威胁),
+# A negator reaches over the items of a list that 等 (这些说法, 之类) closes (不会以坐牢、拘留等言语威胁),
 # not over a list of steps (不再提醒、直接上门) nor past a clause.
 _NEGATION_SCOPE_END = CLAUSE_END - {"、"}
-_LIST_CLOSED = re.compile("[^，,。！？!?；;：:\n]*?等")
+_LIST_CLOSED = re.compile("[^，,。！？!?；;：:\n]*?(?:等|这些说法|这类说法|之类)")
 # "Don't think we won't …" (别以为我们不会上门, 侬勿要以为阿拉勿会上门) affirms what it denies.
 _DARED = re.compile("(?:别|不要|勿要|覅|唔好|莫|千万别)(?:以为|觉得|谂住)[^，,。！？!?]{0,10}?[不勿唔没冇]")
 _COORDINATORS = frozenset({"或", "或者", "或是", "及", "以及"})
