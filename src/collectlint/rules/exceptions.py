@@ -35,11 +35,17 @@ _COORDINATORS = frozenset({"或", "或者", "或是", "及", "以及"})
 # A sentence-final particle right after a negator ends its clause, also where ASR text has
 # no punctuation (谁家没有啊 …, 不是呀 …): the negation does not reach the words after it.
 _CLAUSE_PARTICLES = frozenset("啊呀嘛吗呢吧哇哦")
+
+
+def _clause_ends_in(particles: str) -> re.Pattern[str]:
+    """The rest of a clause, up to one of `particles` that ends it."""
+    return re.compile(f"[^，,。！？!?；;：:\n]*?[{particles}](?:[，,。！？!?；;\\s]|$)")
+
+
 # 不是 … 嘛/吗 to the end of its clause asks what the speaker holds true (你娃儿不是在实验小学
-# 读三年级嘛): it denies nothing.
-_RHETORICAL_END = re.compile("[^，,。！？!?；;：:\n]*?[嘛吗么](?:[，,。！？!?；;\\s]|$)")
-# 总不能 … 吧 likewise: 'surely you would not want …'.
-_SURELY_NOT_END = re.compile("[^，,。！？!?；;：:\n]*?[吧吗嘛么](?:[，,。！？!?；;\\s]|$)")
+# 读三年级嘛): it denies nothing; nor does 总不能 … 吧 ('surely you would not want …').
+_RHETORICAL_END = _clause_ends_in("嘛吗么")
+_SURELY_NOT_END = _clause_ends_in("吧吗嘛么")
 # What must happen first for 才不会 to name a reward (只有今天还清，才不会被追究); without it
 # 才不会 is emphatic (我们才不会曝光您的信息) and denies.
 _PAID_FIRST = re.compile("只有|除非|必须|还清|还了|还上|结清|处理了|处理掉|交了|到账|还钱|付了|转了")
