@@ -177,6 +177,63 @@ def test_the_same_demand_repeated_in_one_call(linter):
     assert len(findings) == 1 and findings[0].match.endswith("还不还") and findings[0].line == 7
 
 
+_YIELDING_PACK = """
+rules:
+  - id: XX001
+    name: closer
+    category: intimidation
+    severity: warning
+    yields: true
+    kind: keywords
+    terms: [掂量]
+    message: m
+    legal_basis: [{law: l}]
+    responses: [keep-calm]
+    examples: {match: [你自己掂量], no_match: [你好]}
+  - id: XX002
+    name: threat
+    category: threat_violence
+    severity: error
+    kind: keywords
+    terms: [打断]
+    message: m
+    legal_basis: [{law: l}]
+    responses: [keep-calm]
+    examples: {match: [打断你的腿], no_match: [你好]}
+  - id: XX003
+    name: reminder
+    category: identity
+    severity: warning
+    kind: keywords
+    terms: [还钱]
+    message: m
+    legal_basis: [{law: l}]
+    responses: [keep-calm]
+    examples: {match: [快还钱], no_match: [你好]}
+"""
+
+
+@pytest.mark.parametrize("exhaustive", [False, True])
+def test_a_yielding_rule_reports_only_where_no_error_matched(tmp_path, exhaustive):
+    from collectlint import Linter
+
+    (tmp_path / "r.yaml").write_text(_YIELDING_PACK, encoding="utf-8")
+    linter = Linter(tmp_path, select=["XX001", "XX002", "XX003"], exhaustive=exhaustive)
+    assert set(rule_ids(linter.scan("这事你自己掂量。"))) == {"XX001"}
+    # a warning elsewhere in the document leaves it standing
+    assert set(rule_ids(linter.scan("快还钱，你自己掂量。"))) == {"XX001", "XX003"}
+    # an error anywhere in the document names the violation; the closer is part of it
+    assert set(rule_ids(linter.scan("快还钱，不然打断你的腿，你自己掂量。"))) == {"XX002", "XX003"}
+    call = "坐席：你自己掂量。\n客户：我没钱。\n坐席：那就打断你的腿。"
+    assert set(rule_ids(linter.scan(call))) == {"XX002"}
+
+
+def test_the_shipped_closer_yields_to_the_threat_it_closes(linter):
+    assert set(rule_ids(linter.scan("这个月底前还不上，你自己掂量吧。"))) == {"IN017"}
+    threat = set(rule_ids(linter.scan("再不还钱，找人打断你的腿，你自己掂量吧。")))
+    assert "TV001" in threat and "IN017" not in threat
+
+
 def test_results_built_without_validation_equal_pydantic_construction():
     from collectlint.models import DocumentResult, Finding, built
 

@@ -267,9 +267,9 @@ def scan_document(
 
 
 def _in_order(matches: list[Match], rules: tuple[CompiledRule, ...]) -> list[Match]:
-    """The document's matches as reported: repeated ones only from their count on, in
-    order of position."""
-    matches = _repeated_only(matches, rules)
+    """The document's matches as reported: repeated ones only from their count on, those
+    of yielding rules only where no error matched, in order of position."""
+    matches = _yielded(_repeated_only(matches, rules), rules)
     matches.sort(key=lambda m: (m.start, m.end, rules[m.rule].id))
     return matches
 
@@ -284,6 +284,18 @@ def _repeated_only(matches: list[Match], rules: tuple[CompiledRule, ...]) -> lis
         mine = sorted((m for m in matches if m.rule == r), key=lambda m: m.start)
         kept.extend(mine[rules[r].spec.min_count - 1:])
     return kept
+
+
+def _yielded(matches: list[Match], rules: tuple[CompiledRule, ...]) -> list[Match]:
+    """A rule with `yields: true` names pressure that counts only on its own: a veiled
+    closer (你自己掂量) after a threat or a false claim is part of that violation, and the
+    reviewer is shown the violation, not the closer as well. Warnings do not make a rule
+    yield: an unsigned message names no pressure."""
+    if not any(rules[m.rule].spec.yields for m in matches):
+        return matches
+    if not any(not rules[m.rule].spec.yields and rules[m.rule].spec.severity == "error" for m in matches):
+        return matches
+    return [m for m in matches if not rules[m.rule].spec.yields]
 
 
 def first_span(document: Document, rule: CompiledRule) -> Match | None:

@@ -277,6 +277,11 @@ class RuleBase(_Strict):
         default=1, ge=1, le=50,
         description="fire only from the Nth match in one document on (the same demand repeated)",
     )
+    yields: bool = Field(
+        default=False,
+        description="report nothing where a rule of severity error (not itself yielding) matches "
+                    "in the same document: pressure that belongs to the violation named there",
+    )
     examples: Examples
 
 
