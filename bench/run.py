@@ -216,9 +216,10 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="small inputs and few repetitions")
     ap.add_argument("--memory-mb", type=int, default=60, help="size of the JSONL batch for peak memory")
     ap.add_argument("--batch-mb", type=int, nargs="+", default=[40, 160],
-                    help="sizes of the JSONL batches for --jobs 2 vs --jobs 1: each process pays a fixed "
-                         "start (imports, rules, jieba, what the rules work out on first use) that only "
-                         "the scan after it is shared out, so the gain grows with the batch")
+                    help="sizes of the JSONL batches for --jobs 2 vs --jobs 1: each process pays "
+                         "a fixed start (imports, rules, jieba, what the rules work out on first "
+                         "use) and only the scan after it is shared out, so the gain grows with "
+                         "the batch")
     args = ap.parse_args()
     from collectlint import Linter
 

@@ -293,7 +293,8 @@ def _yielded(matches: list[Match], rules: tuple[CompiledRule, ...]) -> list[Matc
     yield: an unsigned message names no pressure."""
     if not any(rules[m.rule].spec.yields for m in matches):
         return matches
-    if not any(not rules[m.rule].spec.yields and rules[m.rule].spec.severity == "error" for m in matches):
+    named = (rules[m.rule].spec for m in matches)
+    if not any(not spec.yields and spec.severity == "error" for spec in named):
         return matches
     return [m for m in matches if not rules[m.rule].spec.yields]
 
