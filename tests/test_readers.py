@@ -405,3 +405,65 @@ def test_plain_label_lines_read_without_the_line_pattern_as_with_it(text):
         assert parser._parse_lines(text, "collector") == quick
     finally:
         transcript._NOT_PLAIN_AFTER_COLON = kept
+
+
+@pytest.mark.parametrize("text", [
+    "说话人1：喂，张先生吗？我是安信资产的，工号1023。\n说话人2：是我，什么事？\n说话人1：您的借款逾期了，今天能处理一下吗？",
+    "发言人1 00:00\n喂，张先生吗？我是安信资产的，工号1023。\n\n发言人2 00:04\n是我，什么事？\n\n"
+    "发言人1 00:07\n您的借款逾期了，\n今天能处理一下吗？",
+    "说话人 2 00:00 喂 谁啊\n说话人 1 00:02 我是XX消费金融贷后的 您的借款逾期了\n说话人 2 00:05 我没钱",
+    "Speaker 1: 这里是XX银行信用卡中心，您的账单逾期了。\nSpeaker 2: 哪位？\nSPEAKER 1: 请尽快处理一下。",
+    "通话时间：2026-11-20 10:15\n角色1：您好，我是XX消费金融的，工号L5502。\n角色2：什么事？",
+])
+def test_numbered_speakers_get_roles_from_what_they_say(text):
+    utterances, labelled, *_ = TranscriptParser().parse(text)
+    assert labelled
+    for u in utterances:
+        assert text[u.start:u.end] == u.text
+        assert not u.text.startswith(("说话人", "发言人", "Speaker", "SPEAKER", "角色"))
+        # the collector names a company or the debt; the other party asks who is calling
+        assert u.speaker == ("borrower" if u.text.startswith(("是我", "喂 谁", "我没钱", "哪位", "什么事"))
+                             else "collector")
+
+
+def test_numbered_speakers_carry_the_time_of_their_line():
+    text = "发言人1 00:00\n喂，我是安信资产的。\n\n发言人2 00:04\n谁啊？\n发言人1 00:06 您的借款逾期了。"
+    utterances, *_ = TranscriptParser().parse(text)
+    assert [u.time for u in utterances] == ["00:00", "00:04", "00:06"]
+
+
+def test_numbered_speakers_without_a_telling_word_stay_unknown_unless_named():
+    text = "说话人1：喂\n说话人2：喂？\n说话人1：听得到吗"
+    utterances, labelled, *_ = TranscriptParser().parse(text)
+    assert labelled and {u.speaker for u in utterances} == {"unknown"}
+    named = TranscriptParser({"说话人2": "collector"}).parse(text).utterances  # the settings name one
+    assert [u.speaker for u in named] == ["borrower", "collector", "borrower"]
+
+
+@pytest.mark.parametrize("text", [
+    "角色1一直没说话，请问这个怎么处理？",  # a message that mentions one
+    "您好，下面是录音：\n说话人1：喂\n说话人2：喂",  # words before the first speaker
+    "说话人1：您的账单已逾期，请尽快还款。",  # one speaker line
+])
+def test_text_that_only_mentions_a_numbered_speaker_is_a_message(text):
+    utterances, labelled, *_ = TranscriptParser().parse(text)
+    assert not labelled and {u.speaker for u in utterances} == {"collector"}
+
+
+def test_a_numbered_borrower_repeating_a_threat_is_not_a_finding():
+    from collectlint import Linter
+
+    text = ("说话人1：喂，我是安信资产的，工号1023，您的借款逾期了。\n"
+            "说话人2：你们上次说要爆我通讯录，还说要打断我的腿？\n"
+            "说话人1：没有的事，我们不会那样做，您可以申请分期。")
+    report = Linter().scan(text)
+    assert report.documents[0].channel == "call" and report.findings == []
+    threat = text.replace("没有的事，我们不会那样做，您可以申请分期。", "再不还钱，找人打断你的腿。")
+    assert {f.speaker for f in Linter().scan(threat).findings} == {"collector"}
+
+
+def test_a_header_time_before_numbered_speakers_is_read():
+    text = "通话时间：2026-11-20 23:15\n说话人1：喂，我是安信资产的。\n说话人2：这么晚了谁啊？"
+    transcript = TranscriptParser().parse(text)
+    assert transcript.time == "2026-11-20T23:15:00"
+    assert [u.speaker for u in transcript.utterances] == ["collector", "borrower"]

@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 import regex
 
+from collectlint.io.diarized import diarized_turns, may_be_diarized
 from collectlint.models import Speaker, Utterance
 
 DEFAULT_SPEAKER_LABELS: dict[str, Speaker] = {
@@ -200,6 +201,9 @@ class TranscriptParser:
         text shows: a header line's or a message's stamp (ISO 8601), else the time of day of
         a message's stamp without a date or of per-turn clock stamps. `default_speaker`
         applies when no line is labelled; before the first label, the speaker is unknown."""
+        diarized = self._diarized(text)
+        if diarized is not None:
+            return diarized
         if ":" not in text and "：" not in text:
             return self._parse_without_colon(text, default_speaker)
         return self._parse_lines(text, default_speaker)
@@ -248,6 +252,21 @@ class TranscriptParser:
         if len({u.speaker for u in utterances} - {"unknown"}) < 2:
             return None
         return utterances
+
+    def _diarized(self, text: str) -> Transcript | None:
+        """A transcript with numbered speakers (说话人1, 发言人 2 00:04), their roles read
+        from their words or named in the labels (see io/diarized.py), and the time a
+        header line before the first turn shows; None for any other text."""
+        if not may_be_diarized(text):
+            return None
+        turns = diarized_turns(text, self.labels, lambda line: _HEADER_TIME.match(line) is not None)
+        if turns is None:
+            return None
+        for line in text.split("\n")[:turns[0].line - 1]:
+            header = _HEADER_TIME.match(line.rstrip("\r"))
+            if header and (moment := stamp_time(header)) is not None:
+                return Transcript(turns, True, moment, None)
+        return Transcript(turns, True, None, turn_clock(turns))
 
     def _parse_lines(self, text: str, default_speaker: Speaker) -> Transcript:
         if self._line is None:
