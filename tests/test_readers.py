@@ -36,6 +36,8 @@ def test_no_labels_means_one_message_of_the_default_speaker():
     "催收 喂 黄先生吗\n客户 哪个\n催收 你那个钱拖好久了",
     "坐席\u3000您好，请问是何先生吗\n\n  客户  是我",
     "通话时间：2026-11-20 10:15\n催收员 喂 你好\n客户 嗯",
+    "[坐席] 喂，请问是何先生吗\n[客户] 是我",
+    "【催收】喂 黄先生吗\n【客户】：哪个",
 ])
 def test_a_transcript_exported_without_colons_keeps_its_speakers(text):
     utterances, labelled, *_ = TranscriptParser().parse(text)
@@ -49,6 +51,8 @@ def test_a_transcript_exported_without_colons_keeps_its_speakers(text):
     "客户 您好，您的账单已逾期，请尽快还款。",  # one line: a message
     "客户 您好，您的账单已逾期。\n请尽快还款。",  # not every line opens with a label
     "催收 提醒您\n催收 今天还款",  # one party only
+    "【客服】您好，您的账单已逾期，请尽快还款。",  # a sender's name in brackets
+    "【客服】您好，您的账单已逾期。\n【客服】请尽快还款。",
 ])
 def test_a_message_that_opens_with_a_label_word_stays_one_message(text):
     utterances, labelled, *_ = TranscriptParser().parse(text)

@@ -32,8 +32,11 @@ DEFAULT_SPEAKER_LABELS: dict[str, Speaker] = {
 }
 
 # A label, then spaces, then the words: the start of a line of a transcript exported
-# without colons.
-_SPACED_LABEL = re.compile(r"[ \t\u3000]*([^\s：:]{1,8})[ \t\u3000]+([^\s：:].*)")
+# without colons; or a label in brackets, then the words, perhaps after a colon ([坐席] 喂,
+# 【客户】谁啊).
+_SPACED_LABEL = re.compile(
+    r"[ \t\u3000]*(?:[\[【]([^\s\]】]{1,8})[\]】][ \t\u3000]*[：:]?|([^\s：:]{1,8})[ \t\u3000]+)"
+    r"[ \t\u3000]*([^\s：:].*)")
 _TIMESTAMP = r"(?:\[\s*(\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?)\s*\]|(\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,3})?))"
 _SPACE = "[ \t\u3000]*"
 
@@ -231,7 +234,8 @@ class TranscriptParser:
 
     def _spaced_labels(self, text: str) -> list[Utterance] | None:
         """The turns of a transcript exported without colons, a speaker label and a space at
-        the start of every line (催收 喂 黄先生吗 / 客户 哪个), with both parties among them;
+        the start of every line (催收 喂 黄先生吗 / 客户 哪个) or a label in brackets ([坐席] 喂,
+        【客户】：谁啊), with both parties among them;
         None for any other text. Requiring every line keeps a message that happens to open
         with such a word (客户 您好，…) one message."""
         lines = text.split("\n")
@@ -244,11 +248,11 @@ class TranscriptParser:
             if not line.strip() or (not utterances and _HEADER_TIME.match(line.rstrip("\r"))):
                 continue  # a header line (通话时间：…) is read by _parse_lines
             m = _SPACED_LABEL.match(line)
-            if m is None or m.group(1) not in self.labels:
+            if m is None or (label := m.group(1) or m.group(2)) not in self.labels:
                 return None
-            body = m.group(2).rstrip()
-            utterances.append(Utterance(len(utterances), self.labels[m.group(1)], at + m.start(2),
-                                        at + m.start(2) + len(body), body, number, None))
+            body = m.group(3).rstrip()
+            utterances.append(Utterance(len(utterances), self.labels[label], at + m.start(3),
+                                        at + m.start(3) + len(body), body, number, None))
         if len({u.speaker for u in utterances} - {"unknown"}) < 2:
             return None
         return utterances
