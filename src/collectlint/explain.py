@@ -36,6 +36,11 @@ def explain_rule(rule: CompiledRule) -> str:
         out.append(f"  applies after the {'/'.join(after.speakers)} said: {'、'.join(said)}")
         if after.until:
             out.append(f"  until they say: {'、'.join(f'/{p}/' for p in after.until)}")
+    if spec.min_count > 1:
+        out.append(f"  reports a document's matches from the {spec.min_count}th on")
+    if spec.yields:
+        out.append("  yields: reports nothing where a rule of severity error matches in the same "
+                   "document")
     out.append("  legal basis:")
     out += [f"    - {b.law} {b.article}".rstrip() for b in spec.legal_basis]
     if spec.examples is not None:
