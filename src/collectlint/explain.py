@@ -37,7 +37,7 @@ def explain_rule(rule: CompiledRule) -> str:
         if after.until:
             out.append(f"  until they say: {'、'.join(f'/{p}/' for p in after.until)}")
     if spec.min_count > 1:
-        out.append(f"  reports a document's matches from the {spec.min_count}th on")
+        out.append(f"  reports a document's matches from match {spec.min_count} on")
     if spec.yields:
         out.append("  yields: reports nothing where a rule of severity error matches in the same "
                    "document")
