@@ -230,6 +230,11 @@ def scan_document(
     matches: list[Match] = contact_time_matches(document, ruleset, quiet_hours)
 
     for i, present, candidates in work:
+        if turn_bound:
+            # Before choosing: a conversation rule's common words (不好意思, 还钱) make it a
+            # candidate in many turns of calls where its `after` was never said, and whether
+            # it was is one search of the document, remembered for the rest of it.
+            candidates = [r for r in candidates if r not in turn_bound or conversation.allows(r, rules[r], i)]
         if not candidates:
             continue
         utterance = document.utterances[i]
@@ -239,9 +244,6 @@ def scan_document(
             selected: list[tuple[int, list[int] | None]] = [(r, None) for r in candidates]
         else:
             selected = prefilter.select(candidates, present.keys(), text)
-        if turn_bound:
-            selected = [(r, chosen) for r, chosen in selected
-                        if r not in turn_bound or conversation.allows(r, rules[r], i)]
         if not selected:
             continue
         if present is None:
