@@ -124,6 +124,13 @@ def throughput(linter, docs, reps: int) -> dict:
             "jieba_mb_s": mb / statistics.median(theirs)}
 
 
+def as_installed() -> dict[str, str]:
+    """The environment of a process started as pip installs collectlint, with its modules'
+    bytecode compiled: with PYTHONDONTWRITEBYTECODE set (as on some build machines), a
+    source checkout would be compiled again at every start of a scan."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def scan_command(path: Path, jobs: int) -> list[str]:
     return [sys.executable, "-m", "collectlint", "scan", "--format", "jsonl", "--jobs", str(jobs),
             "--output", os.devnull, str(path)]
@@ -152,8 +159,8 @@ def jobs_speedup(path: Path, reps: int) -> tuple[float, float, float, float]:
     less than 2x)."""
     one, two, burn_one, burn_two = [], [], [], []
     for _ in range(reps):
-        one.append(time_it(lambda: subprocess.run(scan_command(path, 1), check=False)))
-        two.append(time_it(lambda: subprocess.run(scan_command(path, 2), check=False)))
+        one.append(time_it(lambda: subprocess.run(scan_command(path, 1), check=False, env=as_installed())))
+        two.append(time_it(lambda: subprocess.run(scan_command(path, 2), check=False, env=as_installed())))
         burn_one.append(_burn(1, 4))
         burn_two.append(_burn(2, 4))
     ceiling = statistics.median(burn_one) / statistics.median(burn_two)
@@ -168,10 +175,7 @@ def cold_start(reps: int) -> tuple[float, float, float]:
     ours = ("import collectlint; r = collectlint.scan_text('【某银行】尊敬的客户，您本期账单应还1280元，"
             "还款日为11月20日，请按时还款，如已还款请忽略。'); assert not r.findings")
     theirs = "import jieba; jieba.initialize()"
-    # Both sides start as installed by pip, which compiles the modules' bytecode: with
-    # PYTHONDONTWRITEBYTECODE set (as on some build machines), a source checkout would be
-    # compiled again at every start.
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env = as_installed()  # both sides as installed by pip
 
     def run(code: str) -> float:
         return time_it(lambda: subprocess.run([sys.executable, "-c", code], check=True, env=env,
@@ -192,7 +196,7 @@ def peak_memory_mib(path: Path, jobs: int) -> float:
     probe = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, "
              "stderr=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
     out = subprocess.run([sys.executable, "-c", probe, *scan_command(path, jobs)],
-                         capture_output=True, text=True, check=True).stdout
+                         capture_output=True, text=True, check=True, env=as_installed()).stdout
     return int(out.split()[-1]) / 1024  # Linux reports KiB
 
 
