@@ -231,7 +231,7 @@ def scan_document(
 
     for i, present, candidates in work:
         if turn_bound:
-            # Before choosing: a conversation rule's common words (不好意思, 还钱) make it a
+            # Before choosing: a conversation rule's common words (还钱, 处理) make it a
             # candidate in many turns of calls where its `after` was never said, and whether
             # it was is one search of the document, remembered for the rest of it.
             candidates = [r for r in candidates if r not in turn_bound or conversation.allows(r, rules[r], i)]
