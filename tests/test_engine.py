@@ -70,6 +70,15 @@ def test_lawful_words_do_not_cover_the_threat_after_otherwise(linter):
     assert linter.scan("麻烦您转告他回个电话，谢谢。").findings == []
 
 
+def test_a_sender_name_is_no_lawful_phrase_of_the_message(linter):
+    # 分期 is a lawful word of IN008 (an instalment offer), but not in the name of the sender
+    threat = "你要是还不处理，我们会去学校门口等你。"
+    assert "IN008" in rule_ids(linter.scan("【XX分期】" + threat))
+    # a sender posing as a court frames the visit as a false legal claim, not a visit threat
+    court = linter.scan("【法院执行局】你的案件已经立案，明日上午派员上门查封家具。")
+    assert "IN001" not in rule_ids(court) and "FL002" in rule_ids(court)
+
+
 def test_borrower_turns_never_yield_collector_findings(linter):
     text = "客户：你们说要爆我通讯录、让我坐牢，这合法吗？\n催收员：我们不会这样做，请您放心。"
     assert linter.scan(text).findings == []
