@@ -52,6 +52,7 @@ def test_threat_opened_by_a_negator_is_not_a_denial(linter):
     "昨天我们有个同事打到你姐姐那里去了，这个是违规的，我们已经报上去处理了。",
     "近期有用户咨询逾期是否影响社保、医保或子女上学，在此说明：不会。",
     "凡是说逾期就抓人、说自己是公安法院的，您都别信，可以打110核实。",
+    "您上次担心我们爆通讯录，平台是不允许这样做的。",
     "非常抱歉让老人受惊了，我们公司禁止这类说法，您把号码给我们，我们提交核查。",
 ])
 def test_a_tactic_reported_disowned_or_denied_is_silent(linter, text):
