@@ -53,6 +53,7 @@ def test_threat_opened_by_a_negator_is_not_a_denial(linter):
     "近期有用户咨询逾期是否影响社保、医保或子女上学，在此说明：不会。",
     "凡是说逾期就抓人、说自己是公安法院的，您都别信，可以打110核实。",
     "您上次担心我们爆通讯录，平台是不允许这样做的。",
+    "这个情况我先跟您道个歉。P图、发群这些都是我们公司明令禁止的，您可以投诉。",
     "非常抱歉让老人受惊了，我们公司禁止这类说法，您把号码给我们，我们提交核查。",
 ])
 def test_a_tactic_reported_disowned_or_denied_is_silent(linter, text):
