@@ -78,7 +78,7 @@ _SENDER_NAME = re.compile("【(?![^】\n]{0,20}(?:法院|公安|警|检察|仲�
 _UNSTATED = ("未", "不用", "不需要", "无需", "不必", "没", "不经", "没有")
 # Words that hold a lawful phrase without saying it: 无所谓 ("never mind") is not 所谓
 # ("so-called"), and 你自己无所谓 must not excuse the threat beside it.
-_FALSE_FRIENDS = re.compile("无所谓")
+_FALSE_FRIENDS = ("无所谓",)
 # 您说 with a condition or a question (您说要是…，大家会怎么看; 您说是A还是B) is the
 # collector's own question; only the borrower's stated reaction (您说如果我们上门您就报警)
 # is reported.
@@ -254,8 +254,9 @@ class ExceptionChecker:
         sentence = ctx.text[s:e]
         if "【" in sentence:
             sentence = _SENDER_NAME.sub(lambda m: "\x00" * len(m.group()), sentence)
-        if "无所谓" in sentence:
-            sentence = _FALSE_FRIENDS.sub(lambda m: "\x00" * len(m.group()), sentence)
+        for word in _FALSE_FRIENDS:
+            if word in sentence:
+                sentence = sentence.replace(word, "\x00" * len(word))
         lawful_from = 0
         for otherwise in _OTHERWISE.finditer(sentence, 0, hit.start - s):
             lawful_from = otherwise.end()
