@@ -92,7 +92,7 @@ class Linter:
     def scan(self, text: str, **meta: Any) -> Report:
         """Scan one text (a message or a transcript). `meta`: id, channel, speaker, sent_at, …"""
         document = self.reader.from_text(text, **meta)
-        return Report(tool_version=__version__, documents=[self.scan_document(document)])
+        return built(Report, tool_version=__version__, documents=[self.scan_document(document)])
 
     def iter_paths(self, paths: Iterable[str | Path], jobs: int = 1) -> Iterator[DocumentResult]:
         """Results one document at a time, in input order: for batches of any size.

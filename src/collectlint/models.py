@@ -96,14 +96,20 @@ class Document:
     clock_time: str | None = None
 
 
-class LegalBasis(BaseModel):
+class _ReportModel(BaseModel):
+    # Validators and serializers are built on first use: a scan builds its results with
+    # `built` and validates none, so a one-message scan never pays for them.
+    model_config = ConfigDict(defer_build=True)
+
+
+class LegalBasis(_ReportModel):
     model_config = ConfigDict(extra="forbid")
 
     law: str
     article: str = ""
 
 
-class Response(BaseModel):
+class Response(_ReportModel):
     """Advice to the borrower, based on a section of the negotiation guide (or practical)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -114,7 +120,7 @@ class Response(BaseModel):
     advice: str
 
 
-class Finding(BaseModel):
+class Finding(_ReportModel):
     rule_id: str
     category: Category
     severity: Severity
@@ -130,7 +136,7 @@ class Finding(BaseModel):
     responses: list[Response] = Field(default_factory=list)
 
 
-class DocumentResult(BaseModel):
+class DocumentResult(_ReportModel):
     id: str
     source: str
     channel: str
@@ -208,7 +214,7 @@ class Summary:
         }
 
 
-class Report(BaseModel):
+class Report(_ReportModel):
     tool_version: str
     documents: list[DocumentResult] = Field(default_factory=list)
 

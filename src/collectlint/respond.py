@@ -16,7 +16,7 @@ ARTICLE_SECTIONS = (
 
 
 class ResponsesFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     responses: list[Response] = Field(min_length=1)
 

@@ -280,8 +280,9 @@ class RuleBase(_Strict):
     description: str = ""
     legal_basis: tuple[LegalBasis, ...] = Field(min_length=1)
     responses: tuple[str, ...] = Field(min_length=1)
-    scope: Scope = Scope()
-    exceptions: Exceptions = Exceptions()
+    # Built without validation: validating them here would build the validators at import.
+    scope: Scope = Scope.model_construct()
+    exceptions: Exceptions = Exceptions.model_construct()
     after: After | None = None
     min_count: int = Field(
         default=1, ge=1, le=50,
