@@ -1,7 +1,8 @@
 """The rule pack's precision and recall on the labelled corpora may not fall below what
 they are now. unseen.jsonl was written by someone who never saw the rules, and no rule
 author reads it: it is the honest measure of how the pack generalizes. The goal for it is
-precision 0.95 and recall 0.92; these floors guard against regressions on the way."""
+precision 0.95 and recall 0.92, and its floor is that goal; the others guard against
+regressions."""
 
 import pytest
 
@@ -16,7 +17,8 @@ FLOORS = {
     # the unread halves of the later rounds with the misses they had (recall 0.980)
     "dev.jsonl": (0.985, 0.975),
     "holdout.jsonl": (0.95, 0.90),
-    "unseen.jsonl": (0.95, 0.90),
+    # the goal, met since round 112 (0.960 / 0.923): one more missed record would fail it
+    "unseen.jsonl": (0.95, 0.92),
 }
 
 
