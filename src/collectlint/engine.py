@@ -103,12 +103,14 @@ REGEX_BUDGET_SECONDS = 5.0
 class _Conversation:
     """Which turn first triggered a conversation-state rule (打错了, 别再打了 …)."""
 
-    def __init__(self, document: Document, norm: NormalizedText) -> None:
+    def __init__(self, document: Document, norm: NormalizedText, ruleset: RuleSet) -> None:
         self.document = document
         self.norm = norm
+        self.ruleset = ruleset
         self._first: dict[int, int | None] = {}
         self._end: dict[int, int | None] = {}  # the turn that ends the state, once per rule
         self._starts: list[int] | None = None
+        self._gate_starts: dict[int, list[int]] | None = None  # see _first_trigger
 
     def allows(self, index: int, rule: CompiledRule, utterance: int) -> bool:
         if rule.spec.after is None:  # type: ignore[union-attr]
@@ -116,7 +118,7 @@ class _Conversation:
         if utterance == 0:
             return False  # nothing was said before the first turn (an SMS has only that)
         if index not in self._first:
-            self._first[index] = self._first_trigger(rule)
+            self._first[index] = self._first_trigger(index, rule)
         first = self._first[index]
         if first is None or first >= utterance:
             return False
@@ -142,21 +144,23 @@ class _Conversation:
         except TimeoutError:
             raise RuleTimeout(rule.id, "conversation pattern timed out") from None
 
-    def _first_trigger(self, rule: CompiledRule) -> int | None:
+    def _first_trigger(self, index: int, rule: CompiledRule) -> int | None:
         """The first turn of one of the rule's `after` speakers that says one of its
         sayings, provided the whole text says one too (the usual answer, no, is found
         without looking at every turn)."""
         text = self.norm.text
         turns: Iterable[int] = range(len(self.document.utterances))
-        gate = rule.after_gate
-        if gate is not None:
-            # Every saying holds a literal of the gate: one automaton pass settles most
-            # documents, and only the turns with a hit can say one.
-            found = _terms_finder(gate).find_matches_as_indexes(text, overlapping=True)
+        if rule.after_gate is not None:
+            # Every saying holds a literal of the gate: one automaton pass, for the gates
+            # of all rules at once, settles most documents, and only the turns with a hit
+            # can say one.
+            if self._gate_starts is None:
+                self._gate_starts = self.ruleset.conversation_gates.starts(text)
+            found = self._gate_starts.get(index)
             if not found:
                 return None
             starts = self._turn_starts()
-            hit_turns = (bisect_right(starts, start) - 1 for _, start, _ in found)
+            hit_turns = (bisect_right(starts, start) - 1 for start in found)
             turns = sorted({j for j in hit_turns if j >= 0})
         if not _says(rule, text):
             return None
@@ -225,7 +229,7 @@ def scan_document(
             candidates = prefilter.candidates(present.keys())
             work.append((i, present, in_scope(document.utterances[i].speaker, candidates)))
     budget = RegexBudget(REGEX_BUDGET_SECONDS if regex_budget is None else regex_budget)
-    conversation = _Conversation(document, norm)
+    conversation = _Conversation(document, norm, ruleset)
     turn_bound = ruleset.turn_bound  # rules that apply only after something was said
     matches: list[Match] = contact_time_matches(document, ruleset, quiet_hours)
 

@@ -21,6 +21,7 @@ from collectlint.cachefiles import cache_dir
 from collectlint.errors import RuleFileError, RuleFileErrors
 from collectlint.models import CATEGORIES, LegalBasis, Response
 from collectlint.respond import ResponseBook, load_responses
+from collectlint.rules.conversation_gates import ConversationGates
 from collectlint.rules.exceptions import ExceptionChecker
 from collectlint.rules.literals import PatternError, PatternFacts, derive_facts
 from collectlint.rules.matchers import Matcher, compile_matcher
@@ -126,6 +127,12 @@ class RuleSet:
         """Indexes of the conversation-state rules (`after:`): they apply to a turn only
         after another turn said one of their sayings."""
         return frozenset(r for r, rule in enumerate(self.rules) if getattr(rule.spec, "after", None) is not None)
+
+    @cached_property
+    def conversation_gates(self) -> ConversationGates:
+        """The gates of the conversation-state rules that have one, searched together."""
+        gates = {r: self.rules[r].after_gate for r in sorted(self.turn_bound)}
+        return ConversationGates({r: gate for r, gate in gates.items() if gate is not None})
 
     @cached_property
     def _scopes(self) -> dict[tuple[str, str], frozenset[int]]:
