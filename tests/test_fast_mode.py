@@ -42,10 +42,12 @@ def test_every_shipped_rule_is_gated_by_literals(pair):
     assert not fast.ruleset.prefilter.ungated, [fast.ruleset.rules[i].id for i in fast.ruleset.prefilter.ungated]
 
 
-@pytest.mark.parametrize("shared_after", [0, 10**9], ids=["shared-search", "per-rule-search"])
+@pytest.mark.parametrize("shared_after", [0, 10**9], ids=["shared-index", "per-rule-tests"])
 def test_fast_and_exhaustive_agree_on_the_corpus(pair, monkeypatch, shared_after):
-    """Both ways of finding the literals that choose alternatives: the automaton shared by
-    all rules (from the first candidate utterance) and each rule's own."""
+    """Both ways of choosing the rules and alternatives to run: from the literals one
+    shared automaton finds, looked up in an index of all rules' alternatives and tested as
+    sets (from the first candidate utterance), and by each rule's own substring tests and
+    automata."""
     monkeypatch.setattr(prefilter, "_SHARED_SEARCH_AFTER", shared_after)
     fast, exhaustive = pair
     for doc_id, text, channel in _corpus_texts():

@@ -19,14 +19,21 @@ from typing import TYPE_CHECKING
 import ahocorasick_rs
 
 from collectlint.rules.literals import selectivity
-from collectlint.rules.matchers.base import Selection, runnable_alternatives, satisfied
+from collectlint.rules.matchers.base import (
+    Selection,
+    literal_sets,
+    met,
+    runnable_alternatives,
+    satisfied,
+)
 from collectlint.text.variants import in_place
 
 _UNKNOWN = object()
+_Sets = tuple[frozenset[str], ...]  # conditions as literal sets (see literal_sets)
 # (pattern index, start, end) by end and, at the same end, the longest first
 _BY_END_LONGEST_FIRST = itemgetter(2, 1)
-# Candidate utterances after which the unsearched literals are searched once for all
-# rules (see Prefilter._others) rather than by each rule.
+# Candidate utterances after which the alternatives to run are chosen from one index of
+# all rules (see Prefilter._select_by_index) rather than by each rule.
 _SHARED_SEARCH_AFTER = 500
 # Characters a process searches by looking up their substrings before it builds the
 # automaton: building it takes 40-60 ms, about what the lookup spends on 5,000-10,000
@@ -83,7 +90,7 @@ class Prefilter:
     # The pack cache stores a loaded pack with its prefilter: working out the ~25,000
     # trigger literals is ~0.06 s of a cold one-message scan. The automaton does not pickle
     # and is built again when worth it; what a scan has filled in starts afresh.
-    _SCAN_STATE = ("_automaton", "_selections", "_utterances_selected", "_others", "_looked_up", "_index")
+    _SCAN_STATE = ("_automaton", "_selections", "_utterances_selected", "_shared", "_looked_up", "_index")
 
     def __getstate__(self) -> dict[str, object]:
         return {k: v for k, v in self.__dict__.items() if k not in self._SCAN_STATE}
@@ -185,11 +192,12 @@ class Prefilter:
         the matcher decides). A regex rule needs every literal set of its pattern (or of
         one alternative) to have a member in the utterance, which is a few set and
         substring tests; this spares most regex rules any further work."""
-        selected: list[tuple[int, list[int] | None]] = []
-        # The shared automaton pays off over a batch; a single message's few candidate
-        # utterances are searched by each rule's own (building it takes 0.1-0.25 s).
+        # The shared index pays off over a batch; a single message's few candidate
+        # utterances are looked at by each rule (building the index takes 0.1-0.25 s).
         self._utterances_selected += 1
-        others = _OthersFound(self, text) if self._utterances_selected > _SHARED_SEARCH_AFTER else None
+        if self._utterances_selected > _SHARED_SEARCH_AFTER:
+            return self._select_by_index(candidates, found, text)
+        selected: list[tuple[int, list[int] | None]] = []
         for r in candidates:
             selection = self._selections.get(r, _UNKNOWN)
             if selection is _UNKNOWN:
@@ -197,9 +205,9 @@ class Prefilter:
             if selection is None:
                 selected.append((r, None))
                 continue
-            by_literal, tests, choose = selection
+            by_literal, tests, choose, _ = selection
             if choose is not None:
-                runnable = choose(found, text, others)
+                runnable = choose(found, text)
                 if runnable:
                     selected.append((r, runnable))
                 continue
@@ -212,49 +220,88 @@ class Prefilter:
                 selected.append((r, runnable))
         return selected
 
+    def _select_by_index(self, candidates: Iterable[int], found: KeysView[str],
+                         text: str) -> list[tuple[int, list[int] | None]]:
+        """`select` once a batch is under way, from the set of the literals that occur in
+        the utterance: those the document pass found, and the others any rule's selection
+        reads, found by one automaton search. The alternatives a literal chooses are
+        looked up once in an index of all rules' alternatives, and conditions are set
+        tests: where `select` spends a few set operations, substring tests or small
+        automaton searches and function calls on each of some seven candidate rules."""
+        index, conditions, finder, unsearched = self._shared
+        present = set(found)
+        if finder is not None:
+            present.update([unsearched[i] for i, _, _ in finder.find_matches_as_indexes(text, overlapping=True)])
+        chosen: dict[int, set[int]] = {}
+        for literal in present:
+            for r, chooses in index.get(literal, ()):
+                alternatives = chosen.get(r)
+                if alternatives is None:
+                    chosen[r] = set(chooses)
+                else:
+                    alternatives.update(chooses)
+        selected: list[tuple[int, list[int] | None]] = []
+        for r in candidates:
+            selection = self._selections[r]
+            if selection is None:
+                selected.append((r, None))
+                continue
+            if selection.by_literal is None:
+                if met(conditions[r], present):  # type: ignore[arg-type]
+                    selected.append((r, None))
+                continue
+            alternatives = chosen.get(r)
+            always = selection.always
+            if always:
+                alternatives = set(always) if alternatives is None else alternatives.union(always)
+            if alternatives:
+                of_rule = conditions[r]
+                runnable = [i for i in sorted(alternatives) if met(of_rule[i], present)]  # type: ignore[arg-type]
+                if runnable:
+                    selected.append((r, runnable))
+        return selected
+
     @cached_property
-    def _others(self) -> tuple[ahocorasick_rs.AhoCorasick, list[str]] | None:
-        """One automaton for the literals that choose alternatives of a pattern but are
-        not searched for in the document pass (they are common: 他, 你们, 电话). A
-        candidate utterance is searched for them once, for all its candidate rules,
-        instead of once by each rule's own small automaton (~5 us a search of a short
-        text, ~18,000 searches per 1 M characters at 10 % candidate sentences). Built on
-        first need: it unpacks every rule's alternatives (0.1-0.25 s and ~20 MB with the
-        build), so only after a process has seen _SHARED_SEARCH_AFTER candidate utterances."""
+    def _shared(self) -> tuple[dict[str, list[tuple[int, list[int]]]], dict[int, _Sets | tuple[_Sets, ...]],
+                               ahocorasick_rs.AhoCorasick | None, list[str]]:
+        """What `_select_by_index` reads: literal → (rule, the alternatives it chooses), over
+        every rule whose pattern is an alternation; each rule's conditions as
+        literal sets (per alternative, for an alternation); and one automaton, with its
+        literals, for those literals of both that the document pass does not search for
+        (they are common: 他, 你们, 电话). Built on first need: it works out every rule's
+        selection (0.2-0.5 s and some tens of MB with the build), so only after a process
+        has seen _SHARED_SEARCH_AFTER candidate utterances."""
+        index: dict[str, list[tuple[int, list[int]]]] = {}
+        conditions: dict[int, _Sets | tuple[_Sets, ...]] = {}
         literals: set[str] = set()
-        for i in self.text_rules:
-            unsearched = getattr(self.rules[i].matcher, "unsearched_literals", None)
-            if unsearched is not None:
-                literals.update(unsearched(self.literals))
-        if not literals:
-            return None
-        ordered = sorted(literals)
-        return ahocorasick_rs.AhoCorasick(
-            ordered, store_patterns=False, implementation=ahocorasick_rs.Implementation.ContiguousNFA), ordered
+        for r in self.text_rules:
+            selection = self._selections.get(r, _UNKNOWN)
+            if selection is _UNKNOWN:
+                selection = self._selections[r] = self._selection(r)
+            if selection is None:
+                continue
+            if selection.by_literal is None:
+                conditions[r] = literal_sets(selection.tests)  # type: ignore[arg-type]
+                literals.update(*conditions[r])
+                continue
+            for literal, alternatives in selection.by_literal.items():
+                entries = index.get(literal)
+                if entries is None:
+                    index[literal] = [(r, alternatives)]
+                else:
+                    entries.append((r, alternatives))
+            per_alternative = tuple(literal_sets(tests) for tests in selection.tests)  # type: ignore[arg-type]
+            conditions[r] = per_alternative
+            for sets in per_alternative:
+                literals.update(*sets)
+        unsearched = sorted((literals | index.keys()) - self.literals)
+        finder = ahocorasick_rs.AhoCorasick(
+            unsearched, store_patterns=False, implementation=ahocorasick_rs.Implementation.ContiguousNFA,
+        ) if unsearched else None
+        return index, conditions, finder, unsearched
 
     def _selection(self, r: int) -> Selection | None:
         """Worked out on a rule's first candidacy: a pack's rules unpack their facts only
         when a document needs them."""
         selection = getattr(self.rules[r].matcher, "selection", None)
         return selection(self.literals) if selection is not None else None
-
-
-class _OthersFound:
-    """The unsearched literals that occur in one utterance's text, found on first call."""
-
-    __slots__ = ("_prefilter", "_text", "_found")
-
-    def __init__(self, prefilter: Prefilter, text: str) -> None:
-        self._prefilter, self._text = prefilter, text
-        self._found: set[str] | None = None
-
-    def __call__(self) -> set[str]:
-        if self._found is None:
-            others = self._prefilter._others
-            if others is None:
-                self._found = set()
-            else:
-                finder, literals = others
-                self._found = {literals[i] for i, _, _ in
-                               finder.find_matches_as_indexes(self._text, overlapping=True)}
-        return self._found

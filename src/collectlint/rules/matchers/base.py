@@ -258,6 +258,10 @@ class AnyOf:
         self._search: Callable[[str], list[tuple[int, int, int]]] | None = None
         self._calls = 0
 
+    @property
+    def literals(self) -> tuple[str, ...]:
+        return self._literals
+
     def __call__(self, text: str) -> object:
         if self._search is not None:
             return True if self._search(text) else None
@@ -289,14 +293,15 @@ class Selection(NamedTuple):
     `by_literal` (literal → the alternatives that require it), the rule's alternatives
     are chosen by the literals found and `tests` holds each alternative's conditions
     but its requirement (see runnable_alternatives);
-    with `choose` ((found literals, text, a callable giving the other literals found or
-    None) → the runnable alternatives), the rule chooses them itself (it needs literals
-    the prefilter did not search for); otherwise `tests` holds the whole pattern's
-    conditions and `find` chooses."""
+    with `choose` ((found literals, text) → the runnable alternatives), the rule
+    chooses them itself (it needs literals the prefilter did not search for, or has
+    alternatives that need none: `always`); without `by_literal`, `tests` holds the
+    whole pattern's conditions and `find` chooses."""
 
     by_literal: dict[str, list[int]] | None
     tests: tuple[_Tests, ...] | _Tests
-    choose: Callable[[KeysView[str], str, Callable[[], set[str]] | None], list[int]] | None = None
+    choose: Callable[[KeysView[str], str], list[int]] | None = None
+    always: tuple[int, ...] = ()
 
 
 def runnable_alternatives(by_literal: dict[str, list[int]], tests: tuple[_Tests, ...],
@@ -308,6 +313,26 @@ def runnable_alternatives(by_literal: dict[str, list[int]], tests: tuple[_Tests,
     for literal in found & by_literal.keys():  # C-level; the left side is the small one
         chosen.update(by_literal[literal])
     return [i for i in sorted(chosen) if satisfied(tests[i], found, text)]
+
+
+def literal_sets(tests: _Tests) -> tuple[frozenset[str], ...]:
+    """The conditions of `tests` as whole literal sets, for `met`; one that holds the
+    empty literal is always met and left out."""
+    sets = []
+    for searched, others in tests:
+        literals = others.literals if isinstance(others, AnyOf) else others
+        if "" not in literals:
+            sets.append(searched | frozenset(literals))  # type: ignore[arg-type]
+    return tuple(sets)
+
+
+def met(conditions: tuple[frozenset[str], ...], present: set[str]) -> bool:
+    """Every condition has a literal in `present` (all the literals that occur): what
+    `satisfied` tells, by set tests alone."""
+    for literals in conditions:
+        if literals.isdisjoint(present):
+            return False
+    return True
 
 
 def satisfied(tests: _Tests, found: Iterable[str], text: str) -> bool:

@@ -74,9 +74,9 @@ class RegexMatcher:
         self._branch_literals = tuple(lits for _, lits, _ in branches) if branches else ()
         self._conditions = conditions
         self._branch_conditions = tuple(conds for _, _, conds in branches) if branches else ()
-        self._unsearched: tuple[list[int], ...] = ()  # see _chosen
+        self._unsearched: tuple[list[int], ...] = ()  # see _prepare_for
+        self._unsearched_literals: list[str] = []
         self._unsearched_finder: ahocorasick_rs.AhoCorasick | None = None
-        self._unsearched_set: frozenset[str] = frozenset()
         self._searched_for: frozenset[str] | None = None
         self._compiled: dict[int, regex.Pattern[str]] = {}  # alternatives, on first use
 
@@ -107,7 +107,7 @@ class RegexMatcher:
     # unpickles a few rules' worth, not the whole pack's.
     _PACKED = ("_branches", "_branch_literals", "_branch_conditions", "_conditions")
     # Built while scanning; never pickled.
-    _SCAN_STATE = ("_compiled", "_unsearched", "_unsearched_finder", "_unsearched_set", "_searched_for",
+    _SCAN_STATE = ("_compiled", "_unsearched", "_unsearched_literals", "_unsearched_finder", "_searched_for",
                    "_tests", "_branch_tests", "pattern", "_always", "_branches_by_literal")
 
     def __getstate__(self) -> dict[str, object]:
@@ -121,7 +121,7 @@ class RegexMatcher:
         self.__dict__.update(state)
         self._compiled = {}
         self._unsearched, self._unsearched_finder, self._searched_for = (), None, None
-        self._unsearched_set = frozenset()
+        self._unsearched_literals = []
 
     def __getattr__(self, name: str) -> object:
         """Called only for an attribute not set: a packed one, after unpickling."""
@@ -145,13 +145,11 @@ class RegexMatcher:
         """What depends on the prefilter's literals, worked out once per prefilter."""
         # Literals that choose alternatives but are not among the prefilter's (a rule
         # triggered by another group than its alternatives' literals) are searched in
-        # the candidate utterance: by the prefilter's shared automaton once a batch is
-        # under way (see Prefilter._others), else by this small one.
+        # the candidate utterance: by this small automaton, or by the prefilter's shared
+        # one once a batch is under way (see Prefilter._select_by_index).
         unsearched = sorted(self.unsearched_literals(searched))
         self._unsearched = tuple(self._branches_by_literal[lit] for lit in unsearched)
-        self._unsearched_finder = ahocorasick_rs.AhoCorasick(
-            unsearched, implementation=ahocorasick_rs.Implementation.ContiguousNFA) if unsearched else None
-        self._unsearched_set = frozenset(unsearched)
+        self._unsearched_literals, self._unsearched_finder = unsearched, None  # built on first use
         # Each condition split for the set and substring tests (see condition_tests).
         self._tests = condition_tests(self._conditions, searched)
         # An alternative runs only where a literal of its requirement occurs, so that
@@ -176,21 +174,17 @@ class RegexMatcher:
         prefilter's): they must be looked for in a candidate utterance some other way."""
         return frozenset(lit for lit in self._branches_by_literal if lit not in searched)
 
-    def _runnable(self, found: KeysView[str], text: str,
-                  others_found: Callable[[], set[str]] | None = None) -> list[int]:
+    def _runnable(self, found: KeysView[str], text: str) -> list[int]:
         """The alternatives that can match in `text`: those that need no literal, or
-        whose literal (found by the prefilter, or among `others_found()`: the unsearched
-        literals of all rules that occur in `text`, else by this rule's own automaton)
-        occurs, and all of whose literal conditions are met."""
+        whose literal (found by the prefilter, or by this rule's own automaton) occurs,
+        and all of whose literal conditions are met."""
         chosen = set(self._always)
-        if self._unsearched_finder is not None:
-            if others_found is not None:
-                by_literal = self._branches_by_literal
-                for literal in others_found() & self._unsearched_set:
-                    chosen.update(by_literal[literal])
-            else:
-                for i, _, _ in self._unsearched_finder.find_matches_as_indexes(text, overlapping=True):
-                    chosen.update(self._unsearched[i])
+        if self._unsearched:
+            if self._unsearched_finder is None:
+                self._unsearched_finder = ahocorasick_rs.AhoCorasick(
+                    self._unsearched_literals, implementation=ahocorasick_rs.Implementation.ContiguousNFA)
+            for i, _, _ in self._unsearched_finder.find_matches_as_indexes(text, overlapping=True):
+                chosen.update(self._unsearched[i])
         # An alternative whose literal occurs may still lack another it needs (砸 of
         # 去你家.{0,6}砸): a few set and substring tests spare a regex search, most of the time.
         return runnable_alternatives(self._branches_by_literal, self._branch_tests, found, text, chosen)
@@ -247,11 +241,11 @@ class RegexMatcher:
             self._prepare_for(searched)
         if not self._branches:
             return Selection(None, self._tests)
-        if not self._always and self._unsearched_finder is None:
+        if not self._always and not self._unsearched:
             return Selection(self._branches_by_literal, self._branch_tests)
         # Literals of its own to search for, or alternatives that need none: the rule
         # chooses, before any match context is built for it.
-        return Selection(None, (), self._runnable)
+        return Selection(self._branches_by_literal, self._branch_tests, self._runnable, tuple(sorted(self._always)))
 
     def find(self, ctx: MatchContext) -> list[Hit]:
         chosen = None
