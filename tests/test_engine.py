@@ -369,3 +369,32 @@ def test_the_sentence_test_of_proximity_rules_changes_no_finding(monkeypatch):
     monkeypatch.setattr(ProximityMatcher, "_together_in_a_sentence", lambda self, ctx, present: True)
     assert findings(Linter()) == with_test
     assert sum(map(bool, with_test)) > len(records) // 2
+
+
+_LAWFUL_PATTERN_PACK = """
+rules:
+  - id: XX010
+    name: visit
+    category: intimidation
+    severity: error
+    kind: keywords
+    terms: [上门]
+    exceptions:
+      patterns: ['已经约好，(?:明天|后天)上门']
+    message: m
+    legal_basis: [{law: l}]
+    responses: [keep-calm]
+    examples: {match: [我们明天上门], no_match: [你好]}
+"""
+
+
+@pytest.mark.parametrize("exhaustive", [False, True])
+def test_a_lawful_pattern_with_full_width_punctuation_silences_its_match(tmp_path, exhaustive):
+    """Lawful patterns are read as NFKC, like the text: the literals that decide whether
+    one is searched at all come from the pattern as it is compiled (， as ,)."""
+    from collectlint import Linter
+
+    (tmp_path / "r.yaml").write_text(_LAWFUL_PATTERN_PACK, encoding="utf-8")
+    linter = Linter(tmp_path, select=["XX010"], exhaustive=exhaustive)
+    assert rule_ids(linter.scan("我们跟您已经约好，明天上门。")) == []
+    assert rule_ids(linter.scan("我们明天上门。")) == ["XX010"]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 import ahocorasick_rs
@@ -96,8 +98,8 @@ def _framing_conditions(pattern: str) -> tuple[frozenset[str], ...]:
 
 @lru_cache(maxsize=None)
 def _literal_tests(pattern: str) -> _Tests:
-    """The substring tests every match of a framing passes (each of its literal sets has a
-    member in the text)."""
+    """The substring tests every match of a framing (or a lawful pattern) passes: each of
+    its literal sets has a member in the text."""
     return condition_tests(_framing_conditions(pattern), frozenset())
 
 
@@ -110,17 +112,22 @@ def _compiled_framings(framings: tuple[str, ...]) -> tuple[regex.Pattern[str], .
 
 
 @lru_cache(maxsize=None)
-def _any_cue(framings: tuple[str, ...]) -> ahocorasick_rs.AhoCorasick | None:
+def _cues(framings: tuple[str, ...]) -> tuple[ahocorasick_rs.AhoCorasick, tuple[tuple[int, ...], ...]] | None:
     """One automaton for the rarest literal set of every framing (a sentence with none of
     them has no framing): a search of ~170 literals, which an alternation in `re` would
-    try one by one at every position. None when some framing's literals cannot be derived."""
-    cues: set[str] = set()
-    for pattern in framings:
+    try one by one at every position; and, for each of its literals, the framings whose
+    set holds it (only those can match where it occurs). None when some framing's literals
+    cannot be derived."""
+    owners: dict[str, list[int]] = {}
+    for k, pattern in enumerate(framings):
         conditions = _framing_conditions(pattern)
         if not conditions:
             return None
-        cues |= max(conditions, key=selectivity)
-    return ahocorasick_rs.AhoCorasick(sorted(cues), implementation=ahocorasick_rs.Implementation.ContiguousNFA)
+        for cue in max(conditions, key=selectivity):
+            owners.setdefault(cue, []).append(k)
+    cues = sorted(owners)
+    automaton = ahocorasick_rs.AhoCorasick(cues, implementation=ahocorasick_rs.Implementation.ContiguousNFA)
+    return automaton, tuple(tuple(owners[cue]) for cue in cues)
 
 
 def _quoted_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -160,6 +167,9 @@ class ExceptionChecker:
             compile_pattern(_NOT_TOLD + (p[0] + _WHEN + p[1:] + _NOT_RHETORICAL if p in _SAID else regex.escape(p)))
             for p in phrases if p.startswith(_SAID))
         self.patterns = tuple(compile_pattern(p) for p in spec.patterns)
+        # As compile_pattern reads them (NFKC: full-width punctuation becomes ASCII), for
+        # the literals every match holds.
+        self._pattern_sources = tuple(unicodedata.normalize("NFKC", p) for p in spec.patterns)
         self.message_phrases = tuple(normalize_term(p) for p in spec.message_phrases)
         # Compiled now to report a bad pattern at load; like their literal tests and gate,
         # shared by every rule with the same framings and kept out of the pickled pack.
@@ -208,10 +218,18 @@ class ExceptionChecker:
         s, e = ctx.sentence_bounds(hit.start, hit.end)
         reach = min(len(ctx.text), e + _FRAMING_REACH)
         region = ctx.text[s:reach]
-        gate = _any_cue(self._framing_sources)
-        if gate is not None and not gate.find_matches_as_indexes(region):
-            return False  # the usual sentence: no framing's rarest literal, one search
-        for framing, source in zip(_compiled_framings(self._framing_sources), self._framing_sources, strict=True):
+        framings = _compiled_framings(self._framing_sources)
+        cues = _cues(self._framing_sources)
+        candidates: Iterable[int] = range(len(framings))
+        if cues is not None:
+            automaton, owners = cues
+            found = automaton.find_matches_as_indexes(region, overlapping=True)
+            if not found:
+                return False  # the usual sentence: no framing's rarest literal, one search
+            # Only a framing whose rarest literal occurs can match.
+            candidates = sorted({k for i, _, _ in found for k in owners[i]})
+        for k in candidates:
+            framing, source = framings[k], self._framing_sources[k]
             # A framing's literals (反映/投诉, 不是我司, 您问 …) are rarely all there: a few
             # substring tests spare most regular-expression searches.
             tests = _literal_tests(source)
@@ -262,7 +280,7 @@ class ExceptionChecker:
             lawful_from = otherwise.end()
         if self.phrases and self._any_phrase(sentence[lawful_from:]) is not None:
             return True
-        for said in self._said:
+        for said in self._said if "说" in sentence else ():  # each reports with 您说 or 你说
             # What 您说 reports follows it: 现在快十一点了，确认一下您说的明天还款 stays the
             # collector's own before it.
             # It may open the match itself (你上回说要把我们曝光: the match starts at 你).
@@ -272,7 +290,15 @@ class ExceptionChecker:
             # 您说住院没钱，可我这边看到…: after the contrast the words are the collector's own.
             if not _CONTRAST.search(sentence, found.end(), max(found.end(), hit.start - s)):
                 return True
-        return any(p.search(sentence, lawful_from, timeout=1.0) for p in self.patterns)
+        for pattern, source in zip(self.patterns, self._pattern_sources, strict=True):
+            # As for framings: a few substring tests spare most regular-expression searches
+            # (on the whole sentence, which a look-behind may read before `lawful_from`).
+            tests = _literal_tests(source)
+            if tests and not satisfied(tests, (), sentence):
+                continue
+            if pattern.search(sentence, lawful_from, timeout=1.0):
+                return True
+        return False
 
     def _negated(self, ctx: MatchContext, hit: Hit) -> bool:
         """A negator token between the terms of the match or within `window` tokens before
