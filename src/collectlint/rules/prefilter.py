@@ -193,7 +193,7 @@ class Prefilter:
         one alternative) to have a member in the utterance, which is a few set and
         substring tests; this spares most regex rules any further work."""
         # The shared index pays off over a batch; a single message's few candidate
-        # utterances are looked at by each rule (building the index takes 0.1-0.25 s).
+        # utterances are looked at by each rule (building the index takes ~0.35 s).
         self._utterances_selected += 1
         if self._utterances_selected > _SHARED_SEARCH_AFTER:
             return self._select_by_index(candidates, found, text)
@@ -269,7 +269,7 @@ class Prefilter:
         literal sets (per alternative, for an alternation); and one automaton, with its
         literals, for those literals of both that the document pass does not search for
         (they are common: 他, 你们, 电话). Built on first need: it works out every rule's
-        selection (0.2-0.5 s and some tens of MB with the build), so only after a process
+        selection (~0.35 s and 15-20 MiB with the build), so only after a process
         has seen _SHARED_SEARCH_AFTER candidate utterances."""
         index: dict[str, list[tuple[int, list[int]]]] = {}
         conditions: dict[int, _Sets | tuple[_Sets, ...]] = {}
