@@ -398,3 +398,15 @@ def test_a_lawful_pattern_with_full_width_punctuation_silences_its_match(tmp_pat
     linter = Linter(tmp_path, select=["XX010"], exhaustive=exhaustive)
     assert rule_ids(linter.scan("我们跟您已经约好，明天上门。")) == []
     assert rule_ids(linter.scan("我们明天上门。")) == ["XX010"]
+
+
+@pytest.mark.parametrize("exhaustive", [False, True])
+def test_a_lawful_pattern_with_a_letter_cased_outside_ascii_still_silences(tmp_path, exhaustive):
+    """The text is lower-cased in ASCII only and patterns ignore case: É in the text meets
+    é in the pattern, which a substring test of the pattern's literals would miss."""
+    from collectlint import Linter
+
+    pack = _LAWFUL_PATTERN_PACK.replace("'已经约好，(?:明天|后天)上门'", "'已和élan约好'")
+    (tmp_path / "r.yaml").write_text(pack, encoding="utf-8")
+    linter = Linter(tmp_path, select=["XX010"], exhaustive=exhaustive)
+    assert rule_ids(linter.scan("我们已和Élan约好明天上门。")) == []

@@ -48,7 +48,7 @@ def test_fast_and_exhaustive_agree_on_the_corpus(pair, monkeypatch, shared_after
     shared automaton finds, looked up in an index of all rules' alternatives and tested as
     sets (from the first candidate utterance), and by each rule's own substring tests and
     automata."""
-    monkeypatch.setattr(prefilter, "_SHARED_SEARCH_AFTER", shared_after)
+    monkeypatch.setattr(prefilter, "_SHARED_INDEX_AFTER", shared_after)
     fast, exhaustive = pair
     for doc_id, text, channel in _corpus_texts():
         a = fast.scan(text, id=doc_id, channel=channel).findings

@@ -56,6 +56,15 @@ def test_bad_regex(tmp_path):
     assert "rule XX001: invalid regular expression" in msg
 
 
+@pytest.mark.parametrize("term", ["''", "' '", '"\\u200b"'], ids=["empty", "space", "zero-width"])
+def test_a_conversation_term_that_normalizes_to_nothing_is_an_error(tmp_path, term):
+    """Every `after` term is searched for: one with nothing left once normalized would
+    match everywhere (and the search of all rules' terms cannot take it)."""
+    text = GOOD.replace("    message: m", f"    after: {{terms: [别打了, {term}]}}\n    message: m")
+    [msg] = errors_of(tmp_path, text)
+    assert "rule XX001: after.terms" in msg and "empty term" in msg
+
+
 def test_duplicate_id_across_files(tmp_path):
     (tmp_path / "a.yaml").write_text(GOOD, encoding="utf-8")
     msgs = errors_of(tmp_path, GOOD)

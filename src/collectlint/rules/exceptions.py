@@ -10,7 +10,7 @@ from functools import lru_cache
 import ahocorasick_rs
 import regex
 
-from collectlint.rules.literals import parse_pattern, required_conditions, selectivity
+from collectlint.rules.literals import case_safe, parse_pattern, required_conditions, selectivity
 from collectlint.rules.matchers.base import (
     CLAUSE_END,
     AnyOf,
@@ -90,10 +90,18 @@ _NOT_RHETORICAL = ("(?!(?:要是|如果|假如|万一)(?![^。！？!?，,]{0,24
 
 @lru_cache(maxsize=None)
 def _framing_conditions(pattern: str) -> tuple[frozenset[str], ...]:
-    """The literal sets every match of a framing draws from; none when they cannot be
-    derived. Remembered: every rule has the same default framings."""
-    parsed = parse_pattern(pattern)
-    return required_conditions(parsed) if parsed is not None else ()
+    """The literal sets every match of a framing (or a lawful pattern) draws from; none
+    when they cannot be derived, or when a literal has a letter whose other case is not
+    ASCII (the text is lower-cased in ASCII only, the pattern compiled to ignore case).
+    Read from the pattern as compile_pattern reads it (NFKC: full-width punctuation is
+    ASCII). Remembered: every rule has the same default framings."""
+    parsed = parse_pattern(unicodedata.normalize("NFKC", pattern))
+    if parsed is None:
+        return ()
+    conditions = required_conditions(parsed)
+    if not all(case_safe(literal) for literals in conditions for literal in literals):
+        return ()
+    return conditions
 
 
 @lru_cache(maxsize=None)
@@ -167,11 +175,9 @@ class ExceptionChecker:
             compile_pattern(_NOT_TOLD + (p[0] + _WHEN + p[1:] + _NOT_RHETORICAL if p in _SAID else regex.escape(p)))
             for p in phrases if p.startswith(_SAID))
         self.patterns = tuple(compile_pattern(p) for p in spec.patterns)
-        # As compile_pattern reads them (NFKC: full-width punctuation becomes ASCII), for
-        # the literals every match holds.
-        self._pattern_sources = tuple(unicodedata.normalize("NFKC", p) for p in spec.patterns)
+        self._pattern_sources = tuple(spec.patterns)  # for their literal tests
         self.message_phrases = tuple(normalize_term(p) for p in spec.message_phrases)
-        # Compiled now to report a bad pattern at load; like their literal tests and gate,
+        # Compiled now to report a bad pattern at load; like their literal tests and cues,
         # shared by every rule with the same framings and kept out of the pickled pack.
         self._framing_sources = tuple(spec.framings)
         _compiled_framings(self._framing_sources)

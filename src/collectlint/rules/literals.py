@@ -212,7 +212,7 @@ def derive_facts(pattern: str) -> Facts:
     for _, branch_required, branch_conditions in branches or ():
         literals.extend(branch_required or ())
         literals.extend(lit for group in branch_conditions for lit in group)
-    if not all(map(_case_safe, literals)):
+    if not all(map(case_safe, literals)):
         # Patterns match ignoring case, but text is lower-cased only in ASCII (É stays É):
         # a literal with a cased letter beyond ASCII may be absent where the pattern
         # matches, so such a pattern gets no literals and runs everywhere.
@@ -243,7 +243,7 @@ def _holds_listed(listed: frozenset[str], group: Iterable[str]) -> bool:
     return all(any(x in literal for x in listed) for literal in group)
 
 
-def _case_safe(literal: str) -> bool:
+def case_safe(literal: str) -> bool:
     """Every character is ASCII or has no other case (Han characters have none)."""
     return literal.isascii() or all(ch.isascii() or ch.upper() == ch.lower() for ch in literal)
 

@@ -34,7 +34,7 @@ _Sets = tuple[frozenset[str], ...]  # conditions as literal sets (see literal_se
 _BY_END_LONGEST_FIRST = itemgetter(2, 1)
 # Candidate utterances after which the alternatives to run are chosen from one index of
 # all rules (see Prefilter._select_by_index) rather than by each rule.
-_SHARED_SEARCH_AFTER = 500
+_SHARED_INDEX_AFTER = 500
 # Characters a process searches by looking up their substrings before it builds the
 # automaton: building it takes 40-60 ms, about what the lookup spends on 5,000-10,000
 # characters (the automaton searches them in under 1 ms). A scan of one short message
@@ -195,7 +195,7 @@ class Prefilter:
         # The shared index pays off over a batch; a single message's few candidate
         # utterances are looked at by each rule (building the index takes ~0.35 s).
         self._utterances_selected += 1
-        if self._utterances_selected > _SHARED_SEARCH_AFTER:
+        if self._utterances_selected > _SHARED_INDEX_AFTER:
             return self._select_by_index(candidates, found, text)
         selected: list[tuple[int, list[int] | None]] = []
         for r in candidates:
@@ -270,7 +270,7 @@ class Prefilter:
         literals, for those literals of both that the document pass does not search for
         (they are common: 他, 你们, 电话). Built on first need: it works out every rule's
         selection (~0.35 s and 15-20 MiB with the build), so only after a process
-        has seen _SHARED_SEARCH_AFTER candidate utterances."""
+        has seen _SHARED_INDEX_AFTER candidate utterances."""
         index: dict[str, list[tuple[int, list[int]]]] = {}
         conditions: dict[int, _Sets | tuple[_Sets, ...]] = {}
         literals: set[str] = set()

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from collectlint.models import Category, Channel, LegalBasis, Severity, Speaker
+from collectlint.text.normalize import normalize
 
 # Words that, standing just before a trigger, turn it into a denial or a prohibition:
 # 我们不会上门, 按规定不能联系您的家人, 没有立案.
@@ -263,6 +264,14 @@ class Examples(_Strict):
     no_match: tuple[Example, ...] = Field(min_length=1)
 
 
+def _non_empty_terms(terms: tuple[str, ...]) -> tuple[str, ...]:
+    for term in terms:
+        # Invisible characters (a zero-width space) vanish when the term is normalized.
+        if not normalize(term).text.strip():
+            raise ValueError("empty term")
+    return terms
+
+
 class After(_Strict):
     """Conversation state: the rule applies only after the other party said one of `terms`
     (打错了, 我不是本人, 别再打了 …) or something `patterns` match in an earlier turn."""
@@ -274,6 +283,8 @@ class After(_Strict):
     until: tuple[str, ...] = Field(
         default=(), description="regular expressions: a later turn of the same speakers that matches "
         "one ends the state (the other party names a time to call: 那就周五下午吧)")
+
+    _check_terms = field_validator("terms")(_non_empty_terms)
 
     @model_validator(mode="after")
     def _something_to_wait_for(self) -> After:
@@ -305,13 +316,6 @@ class RuleBase(_Strict):
                     "in the same document: pressure that belongs to the violation named there",
     )
     examples: Examples
-
-
-def _non_empty_terms(terms: tuple[str, ...]) -> tuple[str, ...]:
-    for term in terms:
-        if not term.strip():
-            raise ValueError("empty term")
-    return terms
 
 
 class KeywordsRule(RuleBase):

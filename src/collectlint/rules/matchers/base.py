@@ -295,8 +295,9 @@ class Selection(NamedTuple):
     but its requirement (see runnable_alternatives);
     with `choose` ((found literals, text) → the runnable alternatives), the rule
     chooses them itself (it needs literals the prefilter did not search for, or has
-    alternatives that need none: `always`); without `by_literal`, `tests` holds the
-    whole pattern's conditions and `find` chooses."""
+    alternatives that need none: `always`), and still gives `by_literal`, `tests` and
+    `always` for the prefilter's index of all rules; without `by_literal`, `tests` holds
+    the whole pattern's conditions and `find` chooses."""
 
     by_literal: dict[str, list[int]] | None
     tests: tuple[_Tests, ...] | _Tests
