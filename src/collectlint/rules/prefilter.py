@@ -199,9 +199,7 @@ class Prefilter:
             return self._select_by_index(candidates, found, text)
         selected: list[tuple[int, list[int] | None]] = []
         for r in candidates:
-            selection = self._selections.get(r, _UNKNOWN)
-            if selection is _UNKNOWN:
-                selection = self._selections[r] = self._selection(r)
+            selection = self._selection(r)
             if selection is None:
                 selected.append((r, None))
                 continue
@@ -275,9 +273,7 @@ class Prefilter:
         conditions: dict[int, _Sets | tuple[_Sets, ...]] = {}
         literals: set[str] = set()
         for r in self.text_rules:
-            selection = self._selections.get(r, _UNKNOWN)
-            if selection is _UNKNOWN:
-                selection = self._selections[r] = self._selection(r)
+            selection = self._selection(r)
             if selection is None:
                 continue
             if selection.by_literal is None:
@@ -301,7 +297,10 @@ class Prefilter:
         return index, conditions, finder, unsearched
 
     def _selection(self, r: int) -> Selection | None:
-        """Worked out on a rule's first candidacy: a pack's rules unpack their facts only
-        when a document needs them."""
-        selection = getattr(self.rules[r].matcher, "selection", None)
-        return selection(self.literals) if selection is not None else None
+        """Worked out on a rule's first candidacy, then remembered: a pack's rules unpack
+        their facts only when a document needs them."""
+        selection = self._selections.get(r, _UNKNOWN)
+        if selection is _UNKNOWN:
+            of_matcher = getattr(self.rules[r].matcher, "selection", None)
+            selection = self._selections[r] = of_matcher(self.literals) if of_matcher is not None else None
+        return selection  # type: ignore[return-value]
