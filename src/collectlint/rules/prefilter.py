@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, KeysView, Sequence
 from functools import cached_property
 from operator import itemgetter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import ahocorasick_rs
 
@@ -30,6 +30,23 @@ from collectlint.text.variants import in_place
 
 _UNKNOWN = object()
 _Sets = tuple[frozenset[str], ...]  # conditions as literal sets (see literal_sets)
+
+
+class _SharedIndex(NamedTuple):
+    """What Prefilter._select_by_index reads, over all rules.
+
+    index: literal → (rule, the alternatives it chooses), over every rule whose pattern
+    is an alternation; choosing: its keys. plans: per rule, its conditions as literal
+    sets — per alternative, with the alternatives that need no literal (`always`), for an
+    alternation; for the whole pattern (always None) otherwise; (None, None) when the
+    matcher decides. finder: an automaton of the literals of both that the document pass
+    does not search for (they are common: 他, 你们, 电话), reporting them as strings.
+    """
+
+    index: dict[str, list[tuple[int, list[int]]]]
+    choosing: frozenset[str]
+    plans: dict[int, tuple[_Sets | tuple[_Sets, ...] | None, tuple[int, ...] | None]]
+    finder: ahocorasick_rs.AhoCorasick | None
 # (pattern index, start, end) by end and, at the same end, the longest first
 _BY_END_LONGEST_FIRST = itemgetter(2, 1)
 # Candidate utterances after which the alternatives to run are chosen from one index of
@@ -226,59 +243,57 @@ class Prefilter:
         looked up once in an index of all rules' alternatives, and conditions are set
         tests: where `select` spends a few set operations, substring tests or small
         automaton searches and function calls on each of some seven candidate rules."""
-        index, conditions, finder, unsearched = self._shared
+        shared = self._shared
         present = set(found)
-        if finder is not None:
-            present.update([unsearched[i] for i, _, _ in finder.find_matches_as_indexes(text, overlapping=True)])
+        if shared.finder is not None:
+            present.update(shared.finder.find_matches_as_strings(text, overlapping=True))
+        index = shared.index
         chosen: dict[int, set[int]] = {}
-        for literal in present:
-            for r, chooses in index.get(literal, ()):
+        # Of the ~30 literals of a sentence, a few choose alternatives (the others are
+        # conditions only): the intersection, in C, spares a look-up for each.
+        for literal in present & shared.choosing:
+            for r, chooses in index[literal]:
                 alternatives = chosen.get(r)
                 if alternatives is None:
                     chosen[r] = set(chooses)
                 else:
                     alternatives.update(chooses)
         selected: list[tuple[int, list[int] | None]] = []
+        plans = shared.plans
         for r in candidates:
-            selection = self._selections[r]
-            if selection is None:
+            conditions, always = plans[r]
+            if conditions is None:  # the matcher decides
                 selected.append((r, None))
-                continue
-            if selection.by_literal is None:
-                if met(conditions[r], present):  # type: ignore[arg-type]
+            elif always is None:  # not an alternation: the whole pattern's conditions
+                if met(conditions, present):  # type: ignore[arg-type]
                     selected.append((r, None))
-                continue
-            alternatives = chosen.get(r)
-            always = selection.always
-            if always:
-                alternatives = set(always) if alternatives is None else alternatives.union(always)
-            if alternatives:
-                of_rule = conditions[r]
-                runnable = [i for i in sorted(alternatives) if met(of_rule[i], present)]  # type: ignore[arg-type]
-                if runnable:
-                    selected.append((r, runnable))
+            else:
+                alternatives = chosen.get(r)
+                if always:
+                    alternatives = set(always) if alternatives is None else alternatives.union(always)
+                if alternatives:
+                    runnable = [i for i in sorted(alternatives) if met(conditions[i], present)]  # type: ignore[arg-type]
+                    if runnable:
+                        selected.append((r, runnable))
         return selected
 
     @cached_property
-    def _shared(self) -> tuple[dict[str, list[tuple[int, list[int]]]], dict[int, _Sets | tuple[_Sets, ...]],
-                               ahocorasick_rs.AhoCorasick | None, list[str]]:
-        """What `_select_by_index` reads: literal → (rule, the alternatives it chooses), over
-        every rule whose pattern is an alternation; each rule's conditions as
-        literal sets (per alternative, for an alternation); and one automaton, with its
-        literals, for those literals of both that the document pass does not search for
-        (they are common: 他, 你们, 电话). Built on first need: it works out every rule's
-        selection (~0.35 s and 15-20 MiB with the build), so only after a process
-        has seen _SHARED_INDEX_AFTER candidate utterances."""
+    def _shared(self) -> _SharedIndex:
+        """What `_select_by_index` reads (see _SharedIndex). Built on first need: it works
+        out every rule's selection (~0.35 s and 15-20 MiB with the build), so only after
+        a process has seen _SHARED_INDEX_AFTER candidate utterances."""
         index: dict[str, list[tuple[int, list[int]]]] = {}
-        conditions: dict[int, _Sets | tuple[_Sets, ...]] = {}
+        plans: dict[int, tuple[_Sets | tuple[_Sets, ...] | None, tuple[int, ...] | None]] = {}
         literals: set[str] = set()
         for r in self.text_rules:
             selection = self._selection(r)
             if selection is None:
+                plans[r] = None, None
                 continue
             if selection.by_literal is None:
-                conditions[r] = literal_sets(selection.tests)  # type: ignore[arg-type]
-                literals.update(*conditions[r])
+                conditions = literal_sets(selection.tests)  # type: ignore[arg-type]
+                plans[r] = conditions, None
+                literals.update(*conditions)
                 continue
             for literal, alternatives in selection.by_literal.items():
                 entries = index.get(literal)
@@ -287,14 +302,14 @@ class Prefilter:
                 else:
                     entries.append((r, alternatives))
             per_alternative = tuple(literal_sets(tests) for tests in selection.tests)  # type: ignore[arg-type]
-            conditions[r] = per_alternative
+            plans[r] = per_alternative, selection.always
             for sets in per_alternative:
                 literals.update(*sets)
         unsearched = sorted((literals | index.keys()) - self.literals)
         finder = ahocorasick_rs.AhoCorasick(
-            unsearched, store_patterns=False, implementation=ahocorasick_rs.Implementation.ContiguousNFA,
+            unsearched, implementation=ahocorasick_rs.Implementation.ContiguousNFA,
         ) if unsearched else None
-        return index, conditions, finder, unsearched
+        return _SharedIndex(index, frozenset(index), plans, finder)
 
     def _selection(self, r: int) -> Selection | None:
         """Worked out on a rule's first candidacy, then remembered: a pack's rules unpack
