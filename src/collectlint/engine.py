@@ -146,14 +146,14 @@ class _Conversation:
 
     def _first_trigger(self, index: int, rule: CompiledRule) -> int | None:
         """The first turn of one of the rule's `after` speakers that says one of its
-        sayings, provided the whole text says one too (the usual answer, no, is found
-        without looking at every turn)."""
+        sayings. The usual answer, no, is found without looking at every turn: by the
+        rule's gate, or else by a search of the whole text."""
         text = self.norm.text
         turns: Iterable[int] = range(len(self.document.utterances))
         if rule.after_gate is not None:
             # Every saying holds a literal of the gate: one automaton pass, for the gates
             # of all rules at once, settles most documents, and only the turns with a hit
-            # can say one.
+            # can say one (they are few: no search of the whole text first).
             if self._gate_starts is None:
                 self._gate_starts = self.ruleset.conversation_gates.starts(text)
             found = self._gate_starts.get(index)
@@ -162,7 +162,7 @@ class _Conversation:
             starts = self._turn_starts()
             hit_turns = (bisect_right(starts, start) - 1 for start in found)
             turns = sorted({j for j in hit_turns if j >= 0})
-        if not _says(rule, text):
+        elif not _says(rule, text):
             return None
         speakers = rule.spec.after.speakers  # type: ignore[union-attr]
         for j in turns:
