@@ -275,6 +275,8 @@ def scan_document(
 def _in_order(matches: list[Match], rules: tuple[CompiledRule, ...]) -> list[Match]:
     """The document's matches as reported: repeated ones only from their count on, those
     of yielding rules only where no error matched, in order of position."""
+    if not matches:  # most documents of a batch
+        return matches
     matches = _yielded(_repeated_only(matches, rules), rules)
     matches.sort(key=lambda m: (m.start, m.end, rules[m.rule].id))
     return matches
