@@ -126,6 +126,29 @@ def test_a_span_that_takes_part_of_a_replaced_word_reports_all_of_it():
     assert norm.source_span(0, 2) == (0, 2)  # one character for one: as it is
 
 
+@given(st.lists(st.sampled_from(["冇", "钱", "坐-牢", "㎏", "，", "a", "屋企"]), max_size=80))
+def test_every_replacement_and_character_between_maps_back_to_what_was_written(pieces):
+    # Replacements that change the length (冇 → 没有, 屋企 → 家) among characters that
+    # normalization cuts (坐-牢) or expands (㎏ → kg): each lands in its own segment.
+    from collectlint.text.normalize import normalize
+
+    table = VariantTable({"没有": ["冇"], "家": ["屋企"]})
+    source = "".join(pieces)
+    norm = table.apply(normalize(source))
+
+    def written(word: str) -> list[str]:
+        spans, i = [], norm.text.find(word)
+        while i != -1:
+            spans.append(norm.source_span(i, i + len(word)))
+            i = norm.text.find(word, i + len(word))
+        return [source[start:end] for start, end in spans]
+
+    assert written("没有") == ["冇"] * source.count("冇")
+    assert written("家") == ["屋企"] * source.count("屋企")
+    assert written("钱") == ["钱"] * source.count("钱")
+    assert written("kg") == ["㎏"] * source.count("㎏")
+
+
 def test_the_shipped_pack_quotes_a_cantonese_word_whole():
     findings = Linter().scan("信唔信我哋拉条横额去你屋企门口").findings
     (finding,) = [f for f in findings if f.rule_id == "IN001"]

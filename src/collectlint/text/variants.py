@@ -130,40 +130,52 @@ def in_place(chosen: list[tuple[int, int, str]]) -> bool:
 
 
 def _replace(norm: NormalizedText, spans: list[tuple[int, int, str]]) -> NormalizedText:
-    text: list[str] = []
+    """`norm` with each span (start, end, standard form), in order and apart, replaced by
+    its standard form: the text between them keeps its segments (clipped and shifted), each
+    replacement becomes one fixed segment from the source span it replaces. One walk over
+    the segments, however many spans: a long text may have thousands of both."""
+    old_norm, old_src, old_step, old_width = norm.segments
+    widths = old_width or (1,) * len(old_norm)
+    count, text_end = len(old_norm), len(norm.text)
+    parts: list[str] = []
     seg_norm: list[int] = []
     seg_src: list[int] = []
     seg_step: list[int] = []
     seg_width: list[int] = []
-    widths = norm.width or (1,) * len(norm.norm)
+    length = 0  # of the new text so far
+    k = 0  # the old segment where the next stretch to copy starts (stretches come in order)
 
     def copy(a: int, b: int) -> None:
         """Old normalized text [a, b) unchanged: its segments, clipped and shifted."""
+        nonlocal length, k
         if a >= b:
             return
-        base = sum(map(len, text))
-        for k in range(len(norm.norm)):
-            k_start = norm.norm[k]
-            k_end = norm.norm[k + 1] if k + 1 < len(norm.norm) else len(norm.text)
-            lo, hi = max(a, k_start), min(b, k_end)
-            if lo >= hi:
-                continue
-            seg_norm.append(base + lo - a)
-            seg_src.append(norm.source_offset(lo))
-            seg_step.append(norm.step[k])
-            seg_width.append(widths[k])
-        text.append(norm.text[a:b])
+        while k + 1 < count and old_norm[k + 1] <= a:
+            k += 1
+        j = k
+        while j < count and old_norm[j] < b:
+            j_end = old_norm[j + 1] if j + 1 < count else text_end
+            lo, hi = max(a, old_norm[j]), min(b, j_end)
+            if lo < hi:
+                seg_norm.append(length + lo - a)
+                seg_src.append(old_src[j] + (lo - old_norm[j]) * old_step[j])
+                seg_step.append(old_step[j])
+                seg_width.append(widths[j])
+            j += 1
+        parts.append(norm.text[a:b])
+        length += b - a
 
     prev = 0
     for start, end, standard in spans:
         copy(prev, start)
-        seg_norm.append(sum(map(len, text)))
+        seg_norm.append(length)
         src_start = norm.source_offset(start)
         seg_src.append(src_start)
         seg_step.append(0)
         seg_width.append(norm.source_end(end - 1) - src_start)
-        text.append(standard)
+        parts.append(standard)
+        length += len(standard)
         prev = end
-    copy(prev, len(norm.text))
-    return NormalizedText("".join(text), tuple(seg_norm), tuple(seg_src), tuple(seg_step),
+    copy(prev, text_end)
+    return NormalizedText("".join(parts), tuple(seg_norm), tuple(seg_src), tuple(seg_step),
                           tuple(seg_width))
