@@ -1,5 +1,6 @@
 from contextlib import contextmanager
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -82,6 +83,22 @@ def test_invisible_and_control_characters_take_the_fast_path(monkeypatch):
     assert n.text == "坐牢,还\r\n钱👨👩"
     assert n.source_span(0, 2) == (1, 7)
     assert n.source_span(2, 3) == (8, 9)
+
+
+@pytest.mark.parametrize("source", ["还款￥3000元", "￠￡￤￦￩￭ ﾊﾝ", "欠￥5,000，含手续费￥300"])
+def test_full_width_currency_and_half_width_forms_take_the_fast_path(monkeypatch, source):
+    import collectlint.text.normalize as module
+
+    expected = _normalize_slowly(source)
+
+    def no_walk(source):
+        raise AssertionError("character walk")
+
+    monkeypatch.setattr(module, "_normalize_slowly", no_walk)
+    n = normalize(source)
+    assert n.text == expected.text
+    assert [n.source_offset(i) for i in range(len(n.text))] == [
+        expected.source_offset(i) for i in range(len(expected.text))]
 
 
 def test_traditional_characters_become_simplified_in_place():

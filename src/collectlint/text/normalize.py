@@ -44,8 +44,9 @@ _FAST_TABLE = {0x3000: " ", **{c: chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)
 _FAST_TABLE.update({c: chr(c + 32) for c in range(ord("A"), ord("Z") + 1)})
 _FAST_TABLE.update({c + 0xFEE0: chr(c + 32) for c in range(ord("A"), ord("Z") + 1)})
 # Blocks whose NFKC forms are single characters: enclosed digits (①), Kangxi and CJK
-# radicals (⼈), CJK compatibility ideographs.
-for _block in (range(0x2460, 0x2500), range(0x2E80, 0x2FE0), range(0xF900, 0xFB00)):
+# radicals (⼈), CJK compatibility ideographs, the rest of the half- and full-width forms
+# (￥3000: without it a text with one full-width yen sign took the character walk).
+for _block in (range(0x2460, 0x2500), range(0x2E80, 0x2FE0), range(0xF900, 0xFB00), range(0xFF5F, 0xFFF0)):
     for _c in _block:
         _n = unicodedata.normalize("NFKC", chr(_c))
         if len(_n) == 1 and _n != chr(_c):
