@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from collectlint.text import normalize as N
-from collectlint.text.normalize import _FAST_TABLE, _normalize_slowly, fold_fast, normalize
+from collectlint.text.normalize import _FAST_TABLE, _by_line, _normalize_slowly, fold_fast, normalize
 
 
 def test_full_width_letters_and_digits_fold_to_ascii():
@@ -70,6 +70,36 @@ def test_fast_path_equals_the_character_walk(source):
         slow.source_end(i) for i in range(len(slow.text))]
     assert [fast.normalized_offset(i) for i in range(len(source) + 1)] == [
         slow.normalized_offset(i) for i in range(len(source) + 1)]
+
+
+def _same_map(a, b, source):
+    assert a.text == b.text
+    assert [a.source_offset(i) for i in range(len(a.text))] == [b.source_offset(i) for i in range(len(b.text))]
+    assert [a.source_end(i) for i in range(len(a.text))] == [b.source_end(i) for i in range(len(b.text))]
+    assert [a.normalized_offset(i) for i in range(len(source) + 1)] == [
+        b.normalized_offset(i) for i in range(len(source) + 1)]
+
+
+@given(st.lists(_evasive | st.sampled_from(["\n", "‼\n", "㎏", "\n\u200b", ""]), max_size=8).map("\n".join))
+def test_line_by_line_equals_the_character_walk(source):
+    _same_map(_by_line(source), _normalize_slowly(source), source)
+
+
+def test_a_long_text_walks_only_its_lines_that_need_it(monkeypatch):
+    import collectlint.text.normalize as module
+
+    walked = []
+    walk = module._normalize_slowly
+
+    def counted(source):
+        walked.append(source)
+        return walk(source)
+
+    source = "您好，这里是客服中心。\n" * 200 + "逾期‼请今天还款￥3000\n" + "坐 牢？不会的。\n" * 100
+    expected = walk(source)
+    monkeypatch.setattr(module, "_normalize_slowly", counted)
+    _same_map(normalize(source), expected, source)
+    assert walked == ["逾期‼请今天还款￥3000\n"]
 
 
 def test_invisible_and_control_characters_take_the_fast_path(monkeypatch):

@@ -311,14 +311,25 @@ class NormalizedText:
         return norm[k] if source_offset == src[k] else seg_end
 
 
+# A text at least this long that the fast path cannot take is normalized line by line:
+# its few lines with a character NFKC expands (‼, ㎏, ½) take the character walk, the
+# others the fast path.
+_BY_LINE_FROM = 1_000
+
+
 def normalize(source: str) -> NormalizedText:
+    return _normalize(source, _by_line if len(source) >= _BY_LINE_FROM and "\n" in source else _normalize_slowly)
+
+
+def _normalize(source: str, otherwise: Callable[[str], NormalizedText]) -> NormalizedText:
+    """The fast path, or `otherwise(source)` for a text it cannot take."""
     folded, has_dropped = _fold_and_look(source)
     if has_dropped is None:
-        return _normalize_slowly(source)
+        return otherwise(source)
     kept = _DROPPED.sub("", folded) if has_dropped else folded
     probe = kept.replace("…", "") if "…" in kept else kept
     if not unicodedata.is_normalized("NFKC", probe):
-        return _normalize_slowly(source)
+        return otherwise(source)
     # While the process is young (see _special_characters), a text without separators spares
     # compiling the pattern; after that, the search costs less than the test.
     if _finder is None and _SEPARATOR_STARTS.isdisjoint(kept):
@@ -328,6 +339,42 @@ def normalize(source: str) -> NormalizedText:
     if len(text) == len(folded):
         return NormalizedText(folded)
     return NormalizedText.deferred(text, lambda: _cut_map(folded, kept))
+
+
+def _by_line(source: str) -> NormalizedText:
+    """`_normalize_slowly(source)`, line by line: no step of normalization reaches across a
+    line break (separators and dropped characters are never \\n, nor does NFKC compose
+    across it), so each line is normalized alone and their maps are joined. (Neither
+    path gives segments a width: a character NFKC expands comes from one character.)"""
+    texts: list[str] = []
+    seg_norm: list[int] = []
+    seg_src: list[int] = []
+    seg_step: list[int] = []
+    start = length = 0
+    for line in _lines(source):
+        part = _normalize(line, _normalize_slowly)
+        norm, src, step, _ = part.segments
+        for k in range(len(norm)):
+            at, origin = length + norm[k], start + src[k]
+            if at == length + (norm[k + 1] if k + 1 < len(norm) else len(part.text)):
+                continue  # nothing of this line's text
+            if step[k] and seg_step and seg_step[-1] and seg_src[-1] + (at - seg_norm[-1]) == origin:
+                continue  # goes on from the segment before
+            seg_norm.append(at)
+            seg_src.append(origin)
+            seg_step.append(step[k])
+        texts.append(part.text)
+        start += len(line)
+        length += len(part.text)
+    if not seg_norm:
+        return NormalizedText("".join(texts))
+    return NormalizedText("".join(texts), tuple(seg_norm), tuple(seg_src), tuple(seg_step))
+
+
+def _lines(source: str) -> list[str]:
+    """The lines of `source`, each with its \\n."""
+    lines = source.split("\n")
+    return [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
 
 
 def _cut_map(folded: str, kept: str) -> tuple[tuple[int, ...], ...]:
