@@ -5,7 +5,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from collectlint.text import normalize as N
-from collectlint.text.normalize import _FAST_TABLE, _by_line, _normalize_slowly, fold_fast, normalize
+from collectlint.text.normalize import (
+    _FAST_TABLE,
+    _by_line,
+    _normalize_slowly,
+    fold_fast,
+    normalize,
+)
 
 
 def test_full_width_letters_and_digits_fold_to_ascii():
@@ -60,27 +66,24 @@ def test_every_normalized_character_maps_into_the_source(source):
         assert n.normalized_offset(o) <= i
 
 
+def _same_map(a, b, source):
+    """Two normalizations of `source` give the same text and map it back alike."""
+    assert a.text == b.text
+    positions, offsets = range(len(a.text)), range(len(source) + 1)
+    assert [a.source_offset(i) for i in positions] == [b.source_offset(i) for i in positions]
+    assert [a.source_end(i) for i in positions] == [b.source_end(i) for i in positions]
+    assert [a.normalized_offset(i) for i in offsets] == [b.normalized_offset(i) for i in offsets]
+
+
 @given(_evasive | st.text())
 def test_fast_path_equals_the_character_walk(source):
-    fast, slow = normalize(source), _normalize_slowly(source)
-    assert fast.text == slow.text
-    assert [fast.source_offset(i) for i in range(len(fast.text))] == [
-        slow.source_offset(i) for i in range(len(slow.text))]
-    assert [fast.source_end(i) for i in range(len(fast.text))] == [
-        slow.source_end(i) for i in range(len(slow.text))]
-    assert [fast.normalized_offset(i) for i in range(len(source) + 1)] == [
-        slow.normalized_offset(i) for i in range(len(source) + 1)]
+    _same_map(normalize(source), _normalize_slowly(source), source)
 
 
-def _same_map(a, b, source):
-    assert a.text == b.text
-    assert [a.source_offset(i) for i in range(len(a.text))] == [b.source_offset(i) for i in range(len(b.text))]
-    assert [a.source_end(i) for i in range(len(a.text))] == [b.source_end(i) for i in range(len(b.text))]
-    assert [a.normalized_offset(i) for i in range(len(source) + 1)] == [
-        b.normalized_offset(i) for i in range(len(source) + 1)]
+_lines_to_join = _evasive | st.sampled_from(["\n", "‼\n", "㎏", "\n\u200b", ""])
 
 
-@given(st.lists(_evasive | st.sampled_from(["\n", "‼\n", "㎏", "\n\u200b", ""]), max_size=8).map("\n".join))
+@given(st.lists(_lines_to_join, max_size=8).map("\n".join))
 def test_line_by_line_equals_the_character_walk(source):
     _same_map(_by_line(source), _normalize_slowly(source), source)
 
@@ -95,11 +98,12 @@ def test_a_long_text_walks_only_its_lines_that_need_it(monkeypatch):
         walked.append(source)
         return walk(source)
 
-    source = "您好，这里是客服中心。\n" * 200 + "逾期‼请今天还款￥3000\n" + "坐 牢？不会的。\n" * 100
+    expanded = "逾期‼请今天还款￥3000\n"
+    source = "您好，这里是客服中心。\n" * 200 + expanded + "坐 牢？不会的。\n" * 100
     expected = walk(source)
     monkeypatch.setattr(module, "_normalize_slowly", counted)
     _same_map(normalize(source), expected, source)
-    assert walked == ["逾期‼请今天还款￥3000\n"]
+    assert walked == [expanded]
 
 
 def test_invisible_and_control_characters_take_the_fast_path(monkeypatch):
@@ -115,7 +119,7 @@ def test_invisible_and_control_characters_take_the_fast_path(monkeypatch):
     assert n.source_span(2, 3) == (8, 9)
 
 
-@pytest.mark.parametrize("source", ["还款￥3000元", "￠￡￤￦￩￭ ﾊﾝ", "欠￥5,000，含手续费￥300"])
+@pytest.mark.parametrize("source", ["还款￥3000元", "￠￡￤￦￩￭ ﾊﾝ", "欠￥5,000，含费￥300"])
 def test_full_width_currency_and_half_width_forms_take_the_fast_path(monkeypatch, source):
     import collectlint.text.normalize as module
 

@@ -46,7 +46,9 @@ _FAST_TABLE.update({c + 0xFEE0: chr(c + 32) for c in range(ord("A"), ord("Z") + 
 # Blocks whose NFKC forms are single characters: enclosed digits (①), Kangxi and CJK
 # radicals (⼈), CJK compatibility ideographs, the rest of the half- and full-width forms
 # (￥3000: without it a text with one full-width yen sign took the character walk).
-for _block in (range(0x2460, 0x2500), range(0x2E80, 0x2FE0), range(0xF900, 0xFB00), range(0xFF5F, 0xFFF0)):
+_SINGLE_FOLD_BLOCKS = (range(0x2460, 0x2500), range(0x2E80, 0x2FE0), range(0xF900, 0xFB00),
+                       range(0xFF5F, 0xFFF0))
+for _block in _SINGLE_FOLD_BLOCKS:
     for _c in _block:
         _n = unicodedata.normalize("NFKC", chr(_c))
         if len(_n) == 1 and _n != chr(_c):
@@ -318,7 +320,8 @@ _BY_LINE_FROM = 1_000
 
 
 def normalize(source: str) -> NormalizedText:
-    return _normalize(source, _by_line if len(source) >= _BY_LINE_FROM and "\n" in source else _normalize_slowly)
+    long = len(source) >= _BY_LINE_FROM and "\n" in source
+    return _normalize(source, _by_line if long else _normalize_slowly)
 
 
 def _normalize(source: str, otherwise: Callable[[str], NormalizedText]) -> NormalizedText:
@@ -358,7 +361,7 @@ def _by_line(source: str) -> NormalizedText:
             at, origin = length + norm[k], start + src[k]
             if at == length + (norm[k + 1] if k + 1 < len(norm) else len(part.text)):
                 continue  # nothing of this line's text
-            if step[k] and seg_step and seg_step[-1] and seg_src[-1] + (at - seg_norm[-1]) == origin:
+            if step[k] and seg_step and seg_step[-1] and seg_src[-1] + at - seg_norm[-1] == origin:
                 continue  # goes on from the segment before
             seg_norm.append(at)
             seg_src.append(origin)
