@@ -30,23 +30,8 @@ from collectlint.text.variants import in_place
 
 _UNKNOWN = object()
 _Sets = tuple[frozenset[str], ...]  # conditions as literal sets (see literal_sets)
-
-
-class _SharedIndex(NamedTuple):
-    """What Prefilter._select_by_index reads, over all rules.
-
-    index: literal → (rule, the alternatives it chooses), over every rule whose pattern
-    is an alternation; choosing: its keys. plans: per rule, its conditions as literal
-    sets — per alternative, with the alternatives that need no literal (`always`), for an
-    alternation; for the whole pattern (always None) otherwise; (None, None) when the
-    matcher decides. finder: an automaton of the literals of both that the document pass
-    does not search for (they are common: 他, 你们, 电话), reporting them as strings.
-    """
-
-    index: dict[str, list[tuple[int, list[int]]]]
-    choosing: frozenset[str]
-    plans: dict[int, tuple[_Sets | tuple[_Sets, ...] | None, tuple[int, ...] | None]]
-    finder: ahocorasick_rs.AhoCorasick | None
+# A rule's conditions and its alternatives that need no literal (see _SharedIndex)
+_Plan = tuple[_Sets | tuple[_Sets, ...] | None, tuple[int, ...] | None]
 # (pattern index, start, end) by end and, at the same end, the longest first
 _BY_END_LONGEST_FIRST = itemgetter(2, 1)
 # Candidate utterances after which the alternatives to run are chosen from one index of
@@ -62,6 +47,23 @@ if TYPE_CHECKING:
     from collectlint.rules.loader import CompiledRule
     from collectlint.text.normalize import NormalizedText
     from collectlint.text.variants import VariantTable
+
+
+class _SharedIndex(NamedTuple):
+    """What Prefilter._select_by_index reads, over all rules.
+
+    index: literal → (rule, the alternatives it chooses), over every rule whose pattern
+    is an alternation; choosing: its keys. plans: per rule, its conditions as literal
+    sets — per alternative, with the alternatives that need no literal (`always`), for an
+    alternation; for the whole pattern (always None) otherwise; (None, None) when the
+    matcher decides. finder: an automaton of the literals of both that the document pass
+    does not search for (they are common: 他, 你们, 电话), reporting them as strings.
+    """
+
+    index: dict[str, list[tuple[int, list[int]]]]
+    choosing: frozenset[str]
+    plans: dict[int, _Plan]
+    finder: ahocorasick_rs.AhoCorasick | None
 
 
 def _most_selective(groups: tuple[frozenset[str], ...]) -> frozenset[str]:
@@ -283,7 +285,7 @@ class Prefilter:
         out every rule's selection (~0.35 s and 15-20 MiB with the build), so only after
         a process has seen _SHARED_INDEX_AFTER candidate utterances."""
         index: dict[str, list[tuple[int, list[int]]]] = {}
-        plans: dict[int, tuple[_Sets | tuple[_Sets, ...] | None, tuple[int, ...] | None]] = {}
+        plans: dict[int, _Plan] = {}
         literals: set[str] = set()
         for r in self.text_rules:
             selection = self._selection(r)
