@@ -147,19 +147,19 @@ def test_fold_fast_is_the_table_translation(source):
 @contextmanager
 def _special_characters_found_by(way: str):
     """Normalize with the set lookup a process uses for its first characters, or with the
-    automaton it builds after them."""
-    saved = N._finder, N._looked_up
-    N._finder, N._looked_up = None, (0 if way == "lookup" else N._LOOKUP_CHARS)
+    regular expression it searches with after them."""
+    saved = N._looked_up
+    N._looked_up = 0 if way == "lookup" else N._LOOKUP_CHARS + 1
     try:
         yield
     finally:
-        N._finder, N._looked_up = saved
+        N._looked_up = saved
 
 
 @given(_evasive | st.text())
-def test_lookup_and_automaton_fold_and_normalize_alike(source):
+def test_lookup_and_expression_fold_and_normalize_alike(source):
     results = []
-    for way in ("lookup", "automaton"):
+    for way in ("lookup", "expression"):
         with _special_characters_found_by(way):
             n = normalize(source)
             results.append((fold_fast(source), n.text, n.segments))
@@ -188,3 +188,10 @@ def test_identity_map_only_when_nothing_was_cut_or_expanded():
     assert normalize("还钱，ＡＢ①").identity
     assert not normalize("坐 牢").identity
     assert not normalize("㈱").identity
+
+
+def test_special_class_matches_what_the_set_lookup_looks_for_and_all_beyond_the_bmp():
+    special = N._special_class()
+    wrong = [hex(c) for c in range(0x110000)
+             if bool(special.match(chr(c))) != (chr(c) in N._LOOKED_FOR or c > 0xFFFF)]
+    assert wrong == []

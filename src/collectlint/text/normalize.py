@@ -21,8 +21,6 @@ from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
-import ahocorasick_rs
-
 # Kept as they are although NFKC would expand them: … ends a sentence (NFKC makes it
 # "...", and ASCII dots do not end sentences: 1.5万).
 _KEEP = frozenset("…")
@@ -95,23 +93,33 @@ _DROPPED = re.compile(f"[{re.escape(_DROPPED_CHARS)}]+")
 # translation looks up every character in a dict (~90 ns a character), yet in nearly all
 # text the only characters it changes are a few full-width punctuation marks, replaced
 # with C-level `str.replace`, and a handful of others (ASCII capitals, the odd traditional
-# character), which one pass over the text finds (a set lookup while the process is young,
-# then an Aho–Corasick automaton of them; see _special_characters). Table outputs are
-# never table inputs, so the order of replacements does not matter. The same pass tells
-# whether the text holds characters to drop.
+# character), which one search finds (a set lookup while the process is young, then a
+# regular expression; see _special_characters). Table outputs are never table inputs, so
+# the order of replacements does not matter. The same search tells whether the text holds
+# characters to drop.
 _COMMON_FULL_WIDTH = tuple((ch, _FAST_TABLE[ord(ch)]) for ch in "，：？！；（）")
 _OTHERS = sorted(chr(c) for c in _FAST_TABLE if chr(c) not in dict(_COMMON_FULL_WIDTH))
-# The automaton takes 15-20 ms to build, a noticeable part of a cold scan of one message.
 # A process finds the same characters in its first _LOOKUP_CHARS characters by a set
-# intersection instead (about four times slower a character than the automaton's search),
-# and builds the automaton only when it goes on to more text.
+# intersection instead (about ten times slower a character than the expression's search,
+# but compiling the expression takes ~3 ms, a noticeable part of a cold scan of one message).
 _LOOKUP_CHARS = 20_000
 _FOLDABLE = frozenset(_OTHERS)
 _DROPPABLE = frozenset(_DROPPED_CHARS)
 _SURROGATES = frozenset(map(chr, range(0xD800, 0xE000)))
 _LOOKED_FOR = _FOLDABLE | _DROPPABLE | _SURROGATES
-_finder: ahocorasick_rs.AhoCorasick | None = None
 _looked_up = 0
+
+
+@lru_cache(maxsize=1)
+def _special_class() -> re.Pattern[str]:
+    """One character class of the foldable and droppable characters of the Basic
+    Multilingual Plane, lone surrogates, and every character beyond the plane (the few
+    foldable ones there are told apart from emoji afterwards). `re` compiles a class of
+    BMP characters to a bitmap: its search takes ~1 ns a character, where a class that
+    lists characters beyond the plane is tested item by item (~60 ns), and an Aho–Corasick
+    automaton of the same characters took ~11 ns."""
+    bmp = "".join(re.escape(ch) for ch in sorted(_FOLDABLE | _DROPPABLE) if ord(ch) <= 0xFFFF)
+    return re.compile(rf"[{bmp}\ud800-\udfff\U00010000-\U0010ffff]")
 
 
 def fold_fast(source: str) -> str:
@@ -141,27 +149,19 @@ def _special_characters(source: str) -> tuple[set[str] | None, bool] | None:
     """The foldable characters of `source` other than the common full-width punctuation
     (None when there are many) and whether it holds characters to drop; None if it holds
     lone surrogates."""
-    global _finder, _looked_up
-    if _finder is None:
-        if _looked_up + len(source) <= _LOOKUP_CHARS:
-            _looked_up += len(source)
-            chars = _LOOKED_FOR.intersection(source)
-            if not chars:
-                return chars, False
-            if not chars.isdisjoint(_SURROGATES):
-                return None
-            return chars & _FOLDABLE, not chars.isdisjoint(_DROPPABLE)
-        _finder = ahocorasick_rs.AhoCorasick(_OTHERS + list(_DROPPED_CHARS), store_patterns=False,
-                                             implementation=ahocorasick_rs.Implementation.DFA)
-    try:
-        found = _finder.find_matches_as_indexes(source)
-    except UnicodeEncodeError:  # lone surrogates, which the automaton cannot take
+    global _looked_up
+    if _looked_up + len(source) <= _LOOKUP_CHARS:
+        _looked_up += len(source)
+        chars = _LOOKED_FOR.intersection(source)
+    else:
+        _looked_up = _LOOKUP_CHARS + 1  # no longer young: searched from now on
+        chars = set(_special_class().findall(source))
+    if not chars:
+        return chars, False
+    if not chars.isdisjoint(_SURROGATES):
         return None
-    n = len(_OTHERS)
-    has_dropped = any(i >= n for i, _, _ in found)
-    if len(found) > 64:
-        return None, has_dropped
-    return {_OTHERS[i] for i, _, _ in found if i < n}, has_dropped
+    others = chars & _FOLDABLE
+    return (others if len(others) <= 64 else None), not chars.isdisjoint(_DROPPABLE)
 
 
 # A run of separators between two Han characters. Written to start with the separator
@@ -334,8 +334,11 @@ def _normalize(source: str, otherwise: Callable[[str], NormalizedText]) -> Norma
     if not unicodedata.is_normalized("NFKC", probe):
         return otherwise(source)
     # While the process is young (see _special_characters), a text without separators spares
-    # compiling the pattern; after that, the search costs less than the test.
-    if _finder is None and _SEPARATOR_STARTS.isdisjoint(kept):
+    # compiling the pattern; after that, the search costs less than the test, and much less
+    # than a substitution that finds nothing to cut (it copies the text).
+    if _looked_up <= _LOOKUP_CHARS and _SEPARATOR_STARTS.isdisjoint(kept):
+        text = kept
+    elif _separator_run().search(kept) is None:
         text = kept
     else:
         text = _separator_run().sub("", kept)
