@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from collectlint.cachefiles import keep_newest, write_atomically
+from collectlint.gcpause import gc_paused
 
 if TYPE_CHECKING:
     from collectlint.rules.loader import RuleSet
@@ -67,7 +68,7 @@ def cached_load(dirs: Sequence[Path], folder: Path, load: Callable[[Sequence[Pat
         return load(dirs)
     path = folder / f"pack-{key}.pickle"
     try:
-        with path.open("rb") as fh:
+        with path.open("rb") as fh, gc_paused():
             return pickle.load(fh)  # noqa: S301 - our own cache folder, see the module doc
     except Exception:  # noqa: BLE001 - no entry, or an unreadable one: load from the files
         pass

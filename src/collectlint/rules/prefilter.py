@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import ahocorasick_rs
 
+from collectlint.gcpause import gc_paused
 from collectlint.rules.literals import selectivity
 from collectlint.rules.matchers.base import (
     Selection,
@@ -282,8 +283,12 @@ class Prefilter:
     @cached_property
     def _shared(self) -> _SharedIndex:
         """What `_select_by_index` reads (see _SharedIndex). Built on first need: it works
-        out every rule's selection (~0.35 s and 15-20 MiB with the build), so only after
+        out every rule's selection (~0.2 s and 15-20 MiB with the build), so only after
         a process has seen _SHARED_INDEX_AFTER candidate utterances."""
+        with gc_paused():
+            return self._build_shared()
+
+    def _build_shared(self) -> _SharedIndex:
         index: dict[str, list[tuple[int, list[int]]]] = {}
         plans: dict[int, _Plan] = {}
         literals: set[str] = set()
@@ -319,5 +324,7 @@ class Prefilter:
         selection = self._selections.get(r, _UNKNOWN)
         if selection is _UNKNOWN:
             of_matcher = getattr(self.rules[r].matcher, "selection", None)
-            selection = self._selections[r] = of_matcher(self.literals) if of_matcher is not None else None
+            with gc_paused():
+                selection = of_matcher(self.literals) if of_matcher is not None else None
+            self._selections[r] = selection
         return selection  # type: ignore[return-value]
