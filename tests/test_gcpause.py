@@ -1,4 +1,6 @@
 import gc
+import sys
+import threading
 
 import pytest
 
@@ -39,3 +41,24 @@ def test_a_collector_disabled_before_stays_disabled():
     with gc_paused():
         pass
     assert not gc.isenabled()
+
+
+def test_blocks_in_many_threads_leave_the_collector_on():
+    gc.enable()
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+
+    def pause_often():
+        for _ in range(20_000):
+            with gc_paused():
+                pass
+
+    try:
+        threads = [threading.Thread(target=pause_often) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert gc.isenabled()

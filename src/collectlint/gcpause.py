@@ -1,8 +1,8 @@
 """Garbage collection paused while a large structure of long-lived objects is built.
 
-Building the loaded pack, jieba's dictionary or the prefilter's index of all rules makes
-tens of thousands of containers, and the collector, started every few hundred new
-objects, walks the ever larger heap again and again without finding anything to free
+Unpickling the rule pack or building the prefilter's selections and its index of all
+rules makes tens of thousands of containers, and the collector, started every few hundred
+new objects, walks the ever larger heap again and again without finding anything to free
 (none of these builds makes reference cycles): about half of each build's time. Paused,
 the builds take what they need; the collector resumes as it was afterwards.
 """
@@ -10,17 +10,32 @@ the builds take what they need; the collector resumes as it was afterwards.
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+# The collector's switch is one per process: blocks in several threads share one pause,
+# begun by the first to enter and ended by the last to leave (a thread reading the switch
+# while another had it off could otherwise leave it off for good).
+_lock = threading.Lock()
+_depth = 0
+_resume = False
 
 
 @contextmanager
 def gc_paused() -> Iterator[None]:
-    """No automatic collection inside the block (nested blocks leave it to the outermost)."""
-    enabled = gc.isenabled()
-    gc.disable()
+    """No automatic collection inside the block; afterwards the collector is on again if
+    it was on when the outermost block began."""
+    global _depth, _resume
+    with _lock:
+        if _depth == 0:
+            _resume = gc.isenabled()
+            gc.disable()
+        _depth += 1
     try:
         yield
     finally:
-        if enabled:
-            gc.enable()
+        with _lock:
+            _depth -= 1
+            if _depth == 0 and _resume:
+                gc.enable()

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from collectlint.cachefiles import cache_dir, keep_newest, write_atomically
-from collectlint.gcpause import gc_paused
 
 if TYPE_CHECKING:
     import jieba
@@ -144,7 +143,7 @@ def _state_key(jieba: Any, user_dicts: tuple[Path, ...]) -> str:
 
 def _restore(tok: jieba.Tokenizer, path: Path) -> bool:
     try:
-        with path.open("rb") as fh, gc_paused():
+        with path.open("rb") as fh:
             tok.FREQ, tok.total, tok.user_word_tag_tab = pickle.load(fh)  # noqa: S301 - our cache
     except Exception:  # noqa: BLE001 - none yet, or unreadable: build it
         return False
