@@ -172,6 +172,26 @@ def test_fold_fast_with_many_foldable_characters():
     assert fold_fast(source) == source.translate(_FAST_TABLE) == "还钱abc12" * 40
 
 
+@pytest.mark.parametrize("way", ["lookup", "expression"])
+def test_more_distinct_foldable_characters_than_are_replaced_one_by_one(way):
+    source = "还钱" + "".join(N._OTHERS[: N._MAX_REPLACED + 36]) + "，逾期"
+    with _special_characters_found_by(way):
+        assert N._special_characters(source)[0] is None  # the whole text is translated
+        assert fold_fast(source) == source.translate(_FAST_TABLE)
+
+
+@pytest.mark.parametrize("source", ["\ud800", "还钱\udfff吧", "坐\ud83d牢", "Ａ\udc00①"])
+def test_lone_surrogates_take_the_character_walk_both_ways(source):
+    results = []
+    for way in ("lookup", "expression"):
+        with _special_characters_found_by(way):
+            assert N._special_characters(source) is None
+            n = normalize(source)
+            results.append((fold_fast(source), n.text, n.segments))
+    assert results[0] == results[1]
+    assert results[0][0] == source.translate(_FAST_TABLE)
+
+
 def test_radicals_fold_to_simplified_like_the_character_walk():
     # ⾞ is NFKC 車, itself traditional: both paths give 车.
     assert normalize("⾞").text == _normalize_slowly("⾞").text == "车"

@@ -108,6 +108,9 @@ _DROPPABLE = frozenset(_DROPPED_CHARS)
 _SURROGATES = frozenset(map(chr, range(0xD800, 0xE000)))
 _LOOKED_FOR = _FOLDABLE | _DROPPABLE | _SURROGATES
 _looked_up = 0
+# Each foldable character is replaced by a pass of str.replace over the whole text; with
+# more distinct ones than this, one translation of the text (~90 ns a character) is cheaper.
+_MAX_REPLACED = 64
 
 
 @lru_cache(maxsize=1)
@@ -117,7 +120,7 @@ def _special_class() -> re.Pattern[str]:
     foldable ones there are told apart from emoji afterwards). `re` compiles a class of
     BMP characters to a bitmap: its search takes ~1 ns a character, where a class that
     lists characters beyond the plane is tested item by item (~60 ns), and an Aho–Corasick
-    automaton of the same characters took ~11 ns."""
+    automaton of the same characters searches at ~11 ns."""
     bmp = "".join(re.escape(ch) for ch in sorted(_FOLDABLE | _DROPPABLE) if ord(ch) <= 0xFFFF)
     return re.compile(rf"[{bmp}\ud800-\udfff\U00010000-\U0010ffff]")
 
@@ -161,7 +164,7 @@ def _special_characters(source: str) -> tuple[set[str] | None, bool] | None:
     if not chars.isdisjoint(_SURROGATES):
         return None
     others = chars & _FOLDABLE
-    return (others if len(others) <= 64 else None), not chars.isdisjoint(_DROPPABLE)
+    return (others if len(others) <= _MAX_REPLACED else None), not chars.isdisjoint(_DROPPABLE)
 
 
 # A run of separators between two Han characters. Written to start with the separator
