@@ -1,10 +1,11 @@
 """Garbage collection paused while a large structure of long-lived objects is built.
 
 Unpickling the rule pack or building the prefilter's selections and its index of all
-rules makes tens of thousands of containers, and the collector, started every few hundred
-new objects, walks the ever larger heap again and again without finding anything to free
-(none of these builds makes reference cycles): about half of each build's time. Paused,
-the builds take what they need; the collector resumes as it was afterwards.
+rules makes tens of thousands of containers that all stay, and the collector, started
+every few hundred new objects, walks the ever larger heap again and again without
+finding anything to free (building the index: 0.09 s, 0.07 s of it collection). Paused,
+the builds take what they need, and the collector, on again as it was, looks at what they
+made once.
 """
 
 from __future__ import annotations
