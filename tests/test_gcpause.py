@@ -62,3 +62,44 @@ def test_blocks_in_many_threads_leave_the_collector_on():
     finally:
         sys.setswitchinterval(interval)
     assert gc.isenabled()
+
+
+@pytest.fixture
+def keeping(monkeypatch):
+    """keep_builds() for one test: the pytest process itself must not stay frozen."""
+    from collectlint import gcpause
+
+    monkeypatch.setattr(gcpause, "_keep", False)
+    yield gcpause
+    gc.unfreeze()
+
+
+def test_a_library_pause_freezes_nothing():
+    gc.enable()
+    before = gc.get_freeze_count()
+    with gc_paused():
+        built = [[i] for i in range(1000)]
+    assert gc.get_freeze_count() == before
+    assert gc.is_tracked(built)
+
+
+def test_a_scanning_process_keeps_what_pauses_build_out_of_collection(keeping):
+    gc.enable()
+    keeping.keep_builds()
+    frozen = gc.get_freeze_count()
+    assert frozen > 0  # the modules and objects alive when the process declared itself
+    with gc_paused():
+        built = [[i] for i in range(1000)]
+    assert gc.get_freeze_count() >= frozen + 1001  # the lists, and the list of them
+    assert gc.isenabled()
+    del built
+
+
+def test_the_command_entry_point_declares_a_scanning_process(monkeypatch, keeping, capsys):
+    from collectlint import cli
+
+    monkeypatch.setattr("sys.argv", ["collectlint", "rules"])
+    assert cli.run() == 0
+    assert keeping._keep
+    assert gc.get_freeze_count() > 0
+    assert "HA901" in capsys.readouterr().out

@@ -1,3 +1,3 @@
-from collectlint.cli import main
+from collectlint.cli import run
 
-raise SystemExit(main())
+raise SystemExit(run())

@@ -22,6 +22,7 @@ from collectlint.evaluate import evaluate
 from collectlint.evaluate import render as render_evaluation
 from collectlint.explain import explain_rule, rule_table
 from collectlint.formatters import FORMATTERS
+from collectlint.gcpause import keep_builds
 from collectlint.models import SEVERITY_RANK, Stat, Summary
 from collectlint.output import ReportOutput
 from collectlint.parallel import Rendering, default_jobs, error_line
@@ -282,3 +283,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
+
+
+def run() -> int:
+    """The command: main() in a process that ends with it (`collectlint`, `python -m
+    collectlint`), where what is loaded and built once stays to the end (see gcpause)."""
+    keep_builds()
+    return main()

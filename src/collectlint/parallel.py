@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from collectlint.batch import DailyLimits, Key
+from collectlint.gcpause import keep_builds
 from collectlint.io.readers import RawInput
 from collectlint.models import DocumentResult, Stat, Summary
 from collectlint.rules import compiled
@@ -81,6 +82,7 @@ def _init_worker(linter_options: dict[str, Any], rendering: Rendering) -> None:
 
     # Ctrl-C is the parent's to handle: it stops the pool and reports once.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    keep_builds()  # a worker scans until the pool ends it (see gcpause)
     inherited = _forked_from
     if inherited is not None and inherited.options == linter_options:
         linter = inherited
