@@ -188,5 +188,26 @@ def test_searching_again_near_pronouns_finds_what_a_whole_search_finds(pair, tex
     """After replacements of the same length (恁 → 你) only the stretches around them are
     searched again; the literals found equal those of a search of the whole new text."""
     filt = pair[0].ruleset.prefilter
-    norm, found = filt.prepare(normalize(text))
-    assert found == filt._literals(filt._search(norm.text))
+    norm, found = filt.search(normalize(text))
+    whole = filt._search(norm.text)
+    assert filt.literal_hits(found) == filt.literal_hits(whole)
+    assert filt.gate_starts(found) == filt.gate_starts(whole)
+
+
+def test_the_document_pass_finds_the_gates_a_search_of_their_own_finds(pair):
+    """The conversation rules' gate literals ride in the prefilter's automaton: where the
+    document pass finds them is where the gates' own automaton finds them, spellings
+    replaced (俺不认识他 → 我不认识他) or not."""
+    filt = pair[0].ruleset.prefilter
+    gates = pair[0].ruleset.conversation_gates
+    assert gates.literals  # the case under test
+    texts = [text for _, text, _ in _corpus_texts()]
+    texts += ["俺不认识他，恁们不要再打了", "坐席：你好\n客户：打错了，我不认识这个人",
+              "凌晨三点了还打"]
+    seen = 0
+    for text in texts:
+        norm, found = filt.search(normalize(text))
+        expected = gates.starts(norm.text)
+        assert filt.gate_starts(found) == expected, text
+        seen += bool(expected)
+    assert seen > 20

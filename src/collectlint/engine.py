@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -103,14 +103,18 @@ REGEX_BUDGET_SECONDS = 5.0
 class _Conversation:
     """Which turn first triggered a conversation-state rule (打错了, 别再打了 …)."""
 
-    def __init__(self, document: Document, norm: NormalizedText, ruleset: RuleSet) -> None:
+    def __init__(self, document: Document, norm: NormalizedText, ruleset: RuleSet,
+                 gate_starts: Callable[[], dict[int, list[int]]] | None = None) -> None:
         self.document = document
         self.norm = norm
         self.ruleset = ruleset
         self._first: dict[int, int | None] = {}
         self._end: dict[int, int | None] = {}  # the turn that ends the state, once per rule
         self._starts: list[int] | None = None
-        self._gate_starts: dict[int, list[int]] | None = None  # see _first_trigger
+        # Where the gates' literals occur, by rule (see _first_trigger): what the document
+        # pass found, or else one search of the text.
+        self._find_gates = gate_starts or (lambda: ruleset.conversation_gates.starts(norm.text))
+        self._gate_starts: dict[int, list[int]] | None = None
 
     def allows(self, index: int, rule: CompiledRule, utterance: int) -> bool:
         if rule.spec.after is None:  # type: ignore[union-attr]
@@ -155,12 +159,15 @@ class _Conversation:
             # of all rules at once, settles most documents, and only the turns with a hit
             # can say one (they are few: no search of the whole text first).
             if self._gate_starts is None:
-                self._gate_starts = self.ruleset.conversation_gates.starts(text)
+                self._gate_starts = self._find_gates()
             found = self._gate_starts.get(index)
             if not found:
                 return None
+            # The turn of each: the last that starts at or before where the literal's first
+            # character came from (no need to map every turn's start to the normalized text).
             starts = self._turn_starts()
-            hit_turns = (bisect_right(starts, start) - 1 for start in found)
+            source = self.norm.source_offset
+            hit_turns = (bisect_right(starts, source(start)) - 1 for start in found)
             turns = sorted({j for j in hit_turns if j >= 0})
         elif not _says(rule, text):
             return None
@@ -174,13 +181,9 @@ class _Conversation:
         return None
 
     def _turn_starts(self) -> list[int]:
-        """Normalized offset of the start of each turn."""
+        """Source offset of the start of each turn."""
         if self._starts is None:
-            utterances = self.document.utterances
-            if self.norm.identity:  # nothing cut or expanded: the offsets are the source's
-                self._starts = [u.start for u in utterances]
-            else:
-                self._starts = [self.norm.normalized_offset(u.start) for u in utterances]
+            self._starts = [u.start for u in self.document.utterances]
         return self._starts
 
 
@@ -214,7 +217,8 @@ def scan_document(
         norm = ruleset.variants.apply(normalize(document.text))
         work = [(i, None, in_scope(u.speaker, prefilter.text_rules)) for i, u in enumerate(document.utterances)]
     else:
-        norm, hits = prefilter.prepare(normalize(document.text))
+        norm, found = prefilter.search(normalize(document.text))
+        hits = prefilter.literal_hits(found)
         if not hits and not prefilter.ungated:  # most documents, when few sentences are candidates
             return _in_order(contact_time_matches(document, ruleset, quiet_hours), rules)
         # A turn of a speaker no rule is scoped to (the borrower, in the shipped pack) is not
@@ -229,7 +233,8 @@ def scan_document(
             candidates = prefilter.candidates(present.keys())
             work.append((i, present, in_scope(document.utterances[i].speaker, candidates)))
     budget = RegexBudget(REGEX_BUDGET_SECONDS if regex_budget is None else regex_budget)
-    conversation = _Conversation(document, norm, ruleset)
+    conversation = _Conversation(document, norm, ruleset,
+                                 None if exhaustive else lambda: prefilter.gate_starts(found))
     turn_bound = ruleset.turn_bound  # rules that apply only after something was said
     matches: list[Match] = contact_time_matches(document, ruleset, quiet_hours)
 

@@ -120,7 +120,7 @@ class RuleSet:
 
     @cached_property
     def prefilter(self) -> Prefilter:
-        return Prefilter(self.rules, self.variants)
+        return Prefilter(self.rules, self.variants, self.conversation_gates)
 
     @cached_property
     def turn_bound(self) -> frozenset[int]:

@@ -45,6 +45,7 @@ _SHARED_INDEX_AFTER = 500
 _LOOKUP_CHARS = 5_000
 
 if TYPE_CHECKING:
+    from collectlint.rules.conversation_gates import ConversationGates
     from collectlint.rules.loader import CompiledRule
     from collectlint.text.normalize import NormalizedText
     from collectlint.text.variants import VariantTable
@@ -75,7 +76,8 @@ def _most_selective(groups: tuple[frozenset[str], ...]) -> frozenset[str]:
 
 
 class Prefilter:
-    def __init__(self, rules: Sequence[CompiledRule], variants: VariantTable | None = None) -> None:
+    def __init__(self, rules: Sequence[CompiledRule], variants: VariantTable | None = None,
+                 gates: ConversationGates | None = None) -> None:
         self.rules = tuple(rules)
         # Indexes of the rules that read words; metadata rules are not the prefilter's.
         self.text_rules = tuple(i for i, r in enumerate(self.rules) if r.matcher is not None)
@@ -96,13 +98,18 @@ class Prefilter:
         # a document that has none, nearly every one, is searched once, not twice.
         self._variants = variants if variants is not None and variants.size else None
         spellings = sorted(set(self._variants.spellings) - self.literals) if self._variants else []
-        self._searchable = self._patterns + spellings
-        # Automaton pattern index → index of the spelling it is (some are trigger literals too).
+        # So do the gates of the conversation-state rules (打错了, 别再打了): the turns that
+        # may have said one are known without a second search of the document.
+        self._gates = gates if gates is not None and gates.literals else None
+        gate_literals = self._gates.literals if self._gates is not None else []
+        self._searchable = self._patterns + spellings + sorted(
+            set(gate_literals) - self.literals - set(spellings))
+        # Automaton pattern index → index of the spelling it is (some are trigger literals too),
+        # and of the gate literal it is.
         self._spelling_at: dict[int, int] = {}
         if self._variants is not None:
-            spelling_index = {v: j for j, v in enumerate(self._variants.spellings)}
-            self._spelling_at = {i: spelling_index[p] for i, p in enumerate(self._searchable)
-                                 if p in spelling_index}
+            self._spelling_at = _positions(self._searchable, self._variants.spellings)
+        self._gate_at = _positions(self._searchable, gate_literals)
         self._automaton: ahocorasick_rs.AhoCorasick | None = None  # built when worth it
         self._looked_up = 0  # characters searched without it
         self._index: tuple[dict[str, int], tuple[int, ...]] | None = None
@@ -123,6 +130,13 @@ class Prefilter:
     def prepare(self, norm: NormalizedText) -> tuple[NormalizedText, list[tuple[int, str]]]:
         """The text with its spelling variants replaced by their standard forms, and every
         occurrence (overlapping ones too) of every trigger literal in it: (start, literal)."""
+        norm, found = self.search(norm)
+        return norm, self.literal_hits(found)
+
+    def search(self, norm: NormalizedText) -> tuple[NormalizedText, list[tuple[int, int, int]]]:
+        """The document pass: the text with its spelling variants replaced by their
+        standard forms, and what the automaton found in it, for `literal_hits` and
+        `gate_starts` to read."""
         found = self._search(norm.text)
         if self._spelling_at:
             spelling_at = self._spelling_at
@@ -136,7 +150,7 @@ class Prefilter:
                 else:
                     found = self._search(replaced.text)
                 norm = replaced
-        return norm, self._literals(found)
+        return norm, found
 
     def _search_again(self, text: str, found: list[tuple[int, int, int]],
                       chosen: list[tuple[int, int, str]]) -> list[tuple[int, int, int]]:
@@ -191,10 +205,19 @@ class Prefilter:
                         found.append((i, end - length, end))
         return found
 
-    def _literals(self, found: list[tuple[int, int, int]]) -> list[tuple[int, str]]:
+    def literal_hits(self, found: list[tuple[int, int, int]]) -> list[tuple[int, str]]:
+        """(start, trigger literal) of every occurrence `search` found."""
         patterns = self._patterns
         n = len(patterns)
         return [(start, patterns[i]) for i, start, _ in found if i < n]
+
+    def gate_starts(self, found: list[tuple[int, int, int]]) -> dict[int, list[int]]:
+        """What ConversationGates.starts gives for the text `search` returned, from what
+        it found there."""
+        if self._gates is None:
+            return {}
+        gate_at = self._gate_at
+        return self._gates.collect((gate_at[i], start) for i, start, _ in found if i in gate_at)
 
     def candidates(self, present: Iterable[str]) -> set[int]:
         """Indexes of the rules with a trigger literal in `present`, and the ungated ones."""
@@ -328,3 +351,10 @@ class Prefilter:
                 selection = of_matcher(self.literals) if of_matcher is not None else None
             self._selections[r] = selection
         return selection  # type: ignore[return-value]
+
+
+def _positions(searchable: Sequence[str], wanted: Sequence[str]) -> dict[int, int]:
+    """Index in `searchable` → index in `wanted`, for the strings of `wanted` (all of
+    which are searchable)."""
+    index = {w: j for j, w in enumerate(wanted)}
+    return {i: index[p] for i, p in enumerate(searchable) if p in index}
