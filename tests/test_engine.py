@@ -410,3 +410,25 @@ def test_a_lawful_pattern_with_a_letter_cased_outside_ascii_still_silences(tmp_p
     (tmp_path / "r.yaml").write_text(pack, encoding="utf-8")
     linter = Linter(tmp_path, select=["XX010"], exhaustive=exhaustive)
     assert rule_ids(linter.scan("我们已和Élan约好明天上门。")) == []
+
+
+def test_a_stored_pack_brings_the_literal_sets_of_its_framings_back(monkeypatch):
+    """Deriving the framings' literal sets is part of a process's first sentences; a pack
+    unpickled from the cache brings them along, and nothing is derived again."""
+    import pickle
+
+    from collectlint import Linter
+    from collectlint.rules import exceptions
+
+    checker = next(r.exceptions for r in Linter().ruleset.rules if r.exceptions._framing_sources)
+    stored = pickle.dumps(checker)
+    monkeypatch.setattr(exceptions, "_CONDITIONS", {})
+
+    def derived(pattern):
+        raise AssertionError(f"derived again: {pattern}")
+
+    monkeypatch.setattr(exceptions, "_derived_conditions", derived)
+    loaded = pickle.loads(stored)
+    for source in (*loaded._framing_sources, *loaded._pattern_sources):
+        assert exceptions._framing_conditions(source) == checker._conditions[source]
+    assert any(checker._conditions.values())  # the sets themselves, not only empty ones
