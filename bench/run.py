@@ -168,25 +168,36 @@ def jobs_speedup(path: Path, reps: int) -> tuple[float, float, float, float]:
             statistics.median(two), ceiling)
 
 
-def cold_start(reps: int) -> tuple[float, float, float]:
+_REMINDER = "【某银行】尊敬的客户，您本期账单应还1280元，还款日为11月20日，请按时还款，如已还款请忽略。"
+
+
+def cold_start(reps: int, folder: Path) -> tuple[float, float, float, float]:
     """A bank's bill reminder: no finding, but not free of candidates either (账单, 还款 are
     trigger literals of the no-sender and third-party rules), so the scan runs rules on it
-    without loading jieba. Hardly any real message is free of all ~25,000 trigger literals."""
-    ours = ("import collectlint; r = collectlint.scan_text('【某银行】尊敬的客户，您本期账单应还1280元，"
-            "还款日为11月20日，请按时还款，如已还款请忽略。'); assert not r.findings")
+    without loading jieba. Hardly any real message is free of all ~25,000 trigger literals.
+    Scanned from Python (`scan_text`) and by the command (`collectlint scan FILE`): the
+    command is a process that ends with the scan and need not have the collector walk
+    what it loaded (see collectlint/gcpause.py); medians (API, command, jieba) and the ratio
+    of the API's to jieba's."""
+    ours = f"import collectlint; r = collectlint.scan_text('{_REMINDER}'); assert not r.findings"
     theirs = "import jieba; jieba.initialize()"
+    message = folder / "reminder.txt"
+    message.write_text(_REMINDER, encoding="utf-8")
     env = as_installed()  # both sides as installed by pip
 
-    def run(code: str) -> float:
-        return time_it(lambda: subprocess.run([sys.executable, "-c", code], check=True, env=env,
+    def run(*args: str) -> float:
+        return time_it(lambda: subprocess.run([sys.executable, *args], check=True, env=env,
                                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
 
-    run(ours), run(theirs)  # warm caches (ours: none needed; jieba: its cache file)
-    a, b = [], []
+    command = ("-m", "collectlint", "scan", str(message))
+    run("-c", ours), run("-c", theirs), run(*command)  # warm caches (jieba: its cache file)
+    a, b, c = [], [], []
     for _ in range(reps):
-        b.append(run(theirs))
-        a.append(run(ours))
-    return statistics.median(a) / statistics.median(b), statistics.median(a), statistics.median(b)
+        b.append(run("-c", theirs))
+        a.append(run("-c", ours))
+        c.append(run(*command))
+    api, cli, jieba = statistics.median(a), statistics.median(c), statistics.median(b)
+    return api / jieba, api, cli, jieba
 
 
 def peak_memory_mib(path: Path, jobs: int) -> float:
@@ -252,9 +263,10 @@ def main() -> None:
                   f"plain CPU work in 2 processes vs 1 on this machine: {ceiling:.2f}x")
             batch.unlink()
 
-        ratio, ours, theirs = cold_start(3 if args.quick else 7)
+        ratio, api, cli, jieba = cold_start(3 if args.quick else 7, Path(tmp))
         print(f"cold start, one lawful reminder SMS (no finding) vs import jieba + initialize: {ratio:.2f} "
-              f"({ours * 1000:.0f} ms vs {theirs * 1000:.0f} ms)")
+              f"({api * 1000:.0f} ms vs {jieba * 1000:.0f} ms); by the command, `collectlint scan FILE`: "
+              f"{cli / jieba:.2f} ({cli * 1000:.0f} ms)")
 
         big = Path(tmp) / "big.jsonl"
         write_jsonl(docs, big, target_bytes=(10 if args.quick else args.memory_mb) * 1_000_000)
