@@ -120,6 +120,15 @@ def test_a_single_message_never_builds_the_automaton():
     assert linter.ruleset.prefilter._automaton is not None
 
 
+def test_a_batch_worker_searches_with_the_automaton_from_its_first_message():
+    linter = Linter(load_rule_pack([builtin_rules_dir()]))
+    linter.ruleset.prefilter.expect_batch()
+    found = linter.scan("你再不还钱就上门找你家人。").findings
+    assert linter.ruleset.prefilter._automaton is not None
+    assert found == Linter(load_rule_pack([builtin_rules_dir()])).scan("你再不还钱就上门找你家人。").findings
+    assert found  # a message with findings: both searches found its literals
+
+
 def test_a_rule_that_names_a_spelling_reads_its_standard_form(pair):
     """Rules may be written with spellings the text never holds (FL005 names jingcha and
     gongan, read as 警察 and 公安): the loader respells them, so no trigger literal is one."""

@@ -88,6 +88,7 @@ def _init_worker(linter_options: dict[str, Any], rendering: Rendering) -> None:
         linter = inherited
     else:
         linter = Linter(**linter_options)
+    linter.ruleset.prefilter.expect_batch()
     _state["linter"] = linter
     _state["limits"] = DailyLimits(linter.ruleset)
     _state["rendering"] = rendering
