@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,20 @@ from collectlint import Linter
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "corpora" / "examples"
+
+
+@pytest.fixture(autouse=True)
+def _collection_as_a_library_has_it():
+    """A test that runs the command's entry point or a worker's start in this process
+    (cli.run, parallel._init_worker) declares it a scanning process, which freezes the
+    heap from then on (see collectlint/gcpause.py): undone after the test, so that later
+    tests run as a library user's program does."""
+    from collectlint import gcpause
+
+    yield
+    if gcpause._keep:
+        gcpause._keep = False
+        gc.unfreeze()
 
 
 @pytest.fixture(scope="session")

@@ -183,7 +183,7 @@ class Prefilter:
         """(pattern index, start, end) of every occurrence, overlapping ones too, ordered
         by end and, at the same end, longest first (as the automaton reports them)."""
         if self._automaton is None:
-            if not self._searchable:
+            if not self._searchable or not text:
                 return []
             if self._looked_up + len(text) <= _LOOKUP_CHARS:
                 self._looked_up += len(text)
