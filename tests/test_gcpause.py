@@ -65,13 +65,13 @@ def test_blocks_in_many_threads_leave_the_collector_on():
 
 
 @pytest.fixture
-def keeping(monkeypatch):
-    """keep_builds() for one test: the pytest process itself must not stay frozen."""
+def keeping():
+    """The module, for a test that calls keep_builds(): conftest's autouse fixture undoes
+    it afterwards, so the pytest process itself does not stay frozen."""
     from collectlint import gcpause
 
-    monkeypatch.setattr(gcpause, "_keep", False)
-    yield gcpause
-    gc.unfreeze()
+    assert not gcpause._keep
+    return gcpause
 
 
 def test_a_library_pause_freezes_nothing():
