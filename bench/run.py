@@ -203,7 +203,9 @@ def cold_start(reps: int, folder: Path) -> tuple[float, float, float, float]:
 def peak_memory_mib(path: Path, jobs: int) -> float:
     """Peak resident memory of `collectlint scan`, started from a small intermediate
     process: Linux carries a forked process's high-water mark across exec, so a scan
-    started straight from this (large) benchmark process would report this one's size."""
+    started straight from this (large) benchmark process would report this one's size.
+    With worker processes, that of the largest process (Linux reports the largest
+    descendant's high-water mark)."""
     probe = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, "
              "stderr=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
     out = subprocess.run([sys.executable, "-c", probe, *scan_command(path, jobs)],
@@ -270,8 +272,8 @@ def main() -> None:
 
         big = Path(tmp) / "big.jsonl"
         write_jsonl(docs, big, target_bytes=(10 if args.quick else args.memory_mb) * 1_000_000)
-        print(f"peak memory, scan --jobs 1 of {big.stat().st_size / 1e6:.0f} MB JSONL: "
-              f"{peak_memory_mib(big, 1):.0f} MiB")
+        print(f"peak memory of {big.stat().st_size / 1e6:.0f} MB JSONL: scan --jobs 1 {peak_memory_mib(big, 1):.0f} MiB, "
+              f"scan --jobs 2 {peak_memory_mib(big, 2):.0f} MiB (its largest process)")
 
 
 if __name__ == "__main__":
