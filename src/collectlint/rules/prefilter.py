@@ -86,10 +86,15 @@ class Prefilter:
             i: _most_selective(self.rules[i].matcher.literals)  # type: ignore[union-attr]
             for i in self.text_rules if self.rules[i].matcher.literals  # type: ignore[union-attr]
         }
-        self._rules_by_literal: dict[str, set[int]] = {}
+        by_literal: dict[str, set[int]] = {}
         for i, trigger in self.triggers.items():
             for literal in trigger:
-                self._rules_by_literal.setdefault(literal, set()).add(i)
+                by_literal.setdefault(literal, set()).add(i)
+        # Tuples, not sets: ~33,000 of them live as long as the pack, and the garbage
+        # collector stops tracking a tuple of ints once it has seen it, where it walks every
+        # set again in each full collection (half the objects of a one-message scan, and of
+        # the collections of a Python process's exit).
+        self._rules_by_literal = {literal: tuple(sorted(rules)) for literal, rules in by_literal.items()}
         self.literals = frozenset(self._rules_by_literal)
         self._selections: dict[int, Selection | None] = {}
         self._utterances_selected = 0
@@ -232,7 +237,7 @@ class Prefilter:
         for literal in present:
             rules = rules_by_literal.get(literal)
             if rules:
-                touched |= rules
+                touched.update(rules)
         return touched
 
     def select(self, candidates: Iterable[int], found: KeysView[str], text: str) -> list[tuple[int, list[int] | None]]:
