@@ -272,8 +272,9 @@ def main() -> None:
 
         big = Path(tmp) / "big.jsonl"
         write_jsonl(docs, big, target_bytes=(10 if args.quick else args.memory_mb) * 1_000_000)
-        print(f"peak memory of {big.stat().st_size / 1e6:.0f} MB JSONL: scan --jobs 1 {peak_memory_mib(big, 1):.0f} MiB, "
-              f"scan --jobs 2 {peak_memory_mib(big, 2):.0f} MiB (its largest process)")
+        one, two = peak_memory_mib(big, 1), peak_memory_mib(big, 2)
+        print(f"peak memory of {big.stat().st_size / 1e6:.0f} MB JSONL: "
+              f"scan --jobs 1 {one:.0f} MiB, scan --jobs 2 {two:.0f} MiB (its largest process)")
 
 
 if __name__ == "__main__":

@@ -94,7 +94,7 @@ class Prefilter:
         # collector stops tracking a tuple of ints once it has seen it, where it walks every
         # set again in each full collection (half the objects of a one-message scan, and of
         # the collections of a Python process's exit).
-        self._rules_by_literal = {literal: tuple(sorted(rules)) for literal, rules in by_literal.items()}
+        self._rules_by_literal = {lit: tuple(sorted(rules)) for lit, rules in by_literal.items()}
         self.literals = frozenset(self._rules_by_literal)
         self._selections: dict[int, Selection | None] = {}
         self._utterances_selected = 0
