@@ -124,7 +124,7 @@ def test_a_batch_worker_searches_with_the_automaton_from_its_first_message():
     linter = Linter(load_rule_pack([builtin_rules_dir()]))
     linter.ruleset.prefilter.expect_batch()
     assert linter.ruleset.prefilter._search("") == []  # a turn normalization left empty
-    assert linter.ruleset.prefilter._index is None  # looked nothing up
+    assert linter.ruleset.prefilter._automaton is None  # nothing to search, nothing built
     found = linter.scan("你再不还钱就上门找你家人。").findings
     assert linter.ruleset.prefilter._automaton is not None
     assert found == Linter(load_rule_pack([builtin_rules_dir()])).scan("你再不还钱就上门找你家人。").findings
