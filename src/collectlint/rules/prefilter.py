@@ -193,12 +193,12 @@ class Prefilter:
         """(pattern index, start, end) of every occurrence, overlapping ones too, ordered
         by end and, at the same end, longest first (as the automaton reports them)."""
         if self._automaton is None:
-            if not self._searchable or not text:
+            if not self._searchable:
                 return []
             if self._looked_up + len(text) <= _LOOKUP_CHARS:
                 self._looked_up += len(text)
                 return self._look_up(text)
-            # A contiguous NFA: over the pack's ~25,000 literals it builds in ~35-60 ms and takes a
+            # A contiguous NFA: over the pack's ~33,000 strings it builds in ~35-60 ms and takes a
             # few MB. A DFA searched no faster (58 vs 50 ms per million characters) and takes
             # ~0.4 s and ~110 MB to build, in every worker process.
             self._automaton = ahocorasick_rs.AhoCorasick(
