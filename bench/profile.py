@@ -24,6 +24,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import build_corpus, sentence_pools  # noqa: E402
 
 
+def candidate_rate(args: list[str]) -> float:
+    """The rate given as a fraction (0.10); `2` would be 200 %, which is no rate."""
+    usage = "profile.py: the candidate rate is a fraction between 0 and 1 (0.10 for 10 %)"
+    try:
+        rate = float(args[0]) if args else 0.02
+    except ValueError:
+        sys.exit(f"{usage}, not {args[0]!r}")
+    if not 0 < rate <= 1:
+        sys.exit(f"{usage}, not {args[0]}")
+    return rate
+
+
 def main() -> None:
     import jieba
 
@@ -31,7 +43,7 @@ def main() -> None:
     from collectlint.text import tokenize
     from collectlint.text.normalize import normalize
 
-    rate = float(sys.argv[1]) if len(sys.argv) > 1 else 0.02
+    rate = candidate_rate(sys.argv[1:])
     linter = Linter()
     candidates, neutral = sentence_pools(linter)
     docs = build_corpus(candidates, neutral, rate, 1_000_000, seed=int(rate * 100))
